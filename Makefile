@@ -1,0 +1,37 @@
+# Two commands: `make run` (set up, build the demo warehouse if missing, serve the app)
+# and `make test` (set up and run the whole test suite, browser tests included).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/warehouse.duckdb
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup demo lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+$(DB): | $(STAMP)
+	$(PY) -m dialogue --db $(DB) demo --scale default
+
+demo: $(STAMP)
+	$(PY) -m dialogue --db $(DB) demo --scale default
+
+run: $(STAMP) $(DB)
+	DIALOGUE_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+test: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "Chromium is required for the browser tests: apt-get install -y chromium"; exit 1; }
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) build tests/artifacts

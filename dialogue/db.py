@@ -1,0 +1,121 @@
+"""The DuckDB warehouse: where it lives, its migrations, and running named queries with parameters."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+SCHEMA = QUERIES / "schema"
+REFERENCE = ROOT / "data" / "reference"
+DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+
+# $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The warehouse file: --db, else $DIALOGUE_DB, else data/warehouse.duckdb."""
+    return Path(explicit or os.environ.get("DIALOGUE_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse and bring its schema up to date."""
+    p = db_path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(p))
+    migrate(con)
+    return con
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every file in queries/schema, in order."""
+    out = []
+    for f in sorted(SCHEMA.glob("*.sql")):
+        out.append((int(f.name.split("_", 1)[0]), f.stem, f.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this warehouse lacks, each in its own transaction; return their versions."""
+    con.execute("create table if not exists schema_version (version integer primary key, name varchar not null,"
+                " applied_at timestamp not null)")
+    done = {r[0] for r in con.execute("select version from schema_version").fetchall()}
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(sql)
+            con.execute("insert into schema_version values (?, ?, ?)", [version, name, datetime.now()])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(version)
+    return applied
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql; names are paths without the suffix, e.g. 'overview/headline_kpis'."""
+    path = (QUERIES / f"{name}.sql").resolve()
+    if QUERIES not in path.parents or not path.is_file():
+        raise KeyError(f"no query named {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    """Every named query (schema migrations excluded)."""
+    return sorted(str(p.relative_to(QUERIES).with_suffix("")) for p in QUERIES.rglob("*.sql")
+                  if SCHEMA not in p.parents)
+
+
+def parameters_of(sql: str) -> set[str]:
+    """The $named parameters a query uses."""
+    return set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run a named query on its own cursor with exactly the parameters it declares."""
+    sql = sql_text(name)
+    wanted = parameters_of(sql)
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, {k: params[k] for k in wanted}).df()
+    finally:
+        cur.close()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever the data does (part of every cache key)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("select data_version from warehouse_state").fetchone()
+    finally:
+        cur.close()
+    return row[0] if row else 0
+
+
+def bump_version(con: duckdb.DuckDBPyConnection, demo_scale: str | None = None, keep_scale: bool = True) -> None:
+    """Mark the data as changed (call inside the writing transaction)."""
+    con.execute(
+        """insert into warehouse_state (singleton, data_version, built_at, demo_scale)
+           values (true, 1, now(), $scale)
+           on conflict (singleton) do update set data_version = warehouse_state.data_version + 1,
+               demo_scale = case when $keep then warehouse_state.demo_scale else excluded.demo_scale end""",
+        {"scale": demo_scale, "keep": keep_scale},
+    )

@@ -1,0 +1,39 @@
+"""Creating a warehouse: schema, reference geography and KPI definitions (no facts)."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from dialogue import db, geography
+
+
+def load_kpis(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace KPI definitions and regional minimums from data/reference (targets are data, not code)."""
+    defs = geography.read_reference("kpi_definitions.csv")
+    thresholds = geography.read_reference("kpi_thresholds.csv")
+    con.execute("delete from kpi_threshold")
+    con.execute("delete from kpi_definition")
+    con.register("defs_df", defs)
+    con.execute("""insert into kpi_definition select kpi_code, domain, unit, direction, national_target::double,
+                   target_date::date, source, sort_order::integer from defs_df""")
+    con.register("thresholds_df", thresholds)
+    con.execute("insert into kpi_threshold select kpi_code, region_code, minimum_value::double from thresholds_df")
+    con.unregister("defs_df")
+    con.unregister("thresholds_df")
+
+
+def create(path: str | os.PathLike, replace: bool = False) -> duckdb.DuckDBPyConnection:
+    """A warehouse at path with schema, geography and KPI definitions; replace=True starts from nothing."""
+    p = db.db_path(path)
+    if replace:
+        for f in (p, p.with_name(p.name + ".wal")):
+            f.unlink(missing_ok=True)
+    con = db.connect(p)
+    con.execute("begin transaction")
+    geography.load_geography(con)
+    load_kpis(con)
+    db.bump_version(con)
+    con.execute("commit")
+    return con
