@@ -1,0 +1,274 @@
+"""The one module that speaks Streamlit: connection and query caching, global filters, shared widgets.
+
+Pages stay thin: read `filters()`, call `query(name, **params)`, hand the frames to chart builders in
+dialogue.charts / dialogue.maps and show them with `chart()`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dialogue import db, i18n, periods
+
+log = logging.getLogger("dialogue")
+ROOT = db.ROOT
+# Plotly geo maps fetch a base topojson from a CDN; this local stub keeps them offline.
+PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "/app/static/topojson/",
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
+_PAGE_HEADER = re.compile(r"^# page: (.*)$", re.M)
+
+
+# ---- data -------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return db.connect(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The app's one DuckDB connection (queries each take their own cursor)."""
+    return _connection(str(db.db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_query(name: str, params: tuple, version: int) -> pd.DataFrame:
+    return db.run(connection(), name, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a named query, cached by (query, parameters, data version): a new load shows at once."""
+    return _cached_query(name, tuple(sorted(params.items())), db.data_version(connection()))
+
+
+# ---- filters ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None          # 'KZ-23', or None for the whole country
+    period: periods.Period
+    lang: str
+
+    def params(self) -> dict:
+        """Query parameters common to every page: $region and the period's dates."""
+        return {"region": self.region, **self.period.params()}
+
+
+def filters() -> Filters:
+    """The global filters chosen in the sidebar (set by app.py before the page runs)."""
+    return st.session_state["filters"]
+
+
+def lang() -> str:
+    return st.session_state.get("filters").lang if "filters" in st.session_state else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, **values) -> str:
+    """A message in the chosen language."""
+    return i18n.t(key, lang(), **values)
+
+
+@st.cache_data(show_spinner=False)
+def regions_frame(version: int) -> pd.DataFrame:
+    return db.run(connection(), "geography/regions")
+
+
+def regions() -> pd.DataFrame:
+    """The 20 regions with their names in every language."""
+    return regions_frame(db.data_version(connection()))
+
+
+def region_label(code: str | None, short: bool = False) -> str:
+    """A region's name in the chosen language; the country's for None."""
+    if code is None:
+        return t("common.all_regions")
+    row = regions().set_index("region_code").loc[code]
+    return i18n.region_name(row, lang(), short=short)
+
+
+# ---- pages ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    order: int
+    title_key: str
+    icon: str
+    url: str
+
+
+def page_specs() -> list[PageSpec]:
+    """Pages are discovered from pages/*.py: each starts with '# page: order=… title=… icon=… url=…'."""
+    specs = []
+    for f in sorted((ROOT / "pages").glob("*.py")):
+        m = _PAGE_HEADER.search(f.read_text(encoding="utf-8"))
+        if not m:
+            continue
+        fields = dict(part.split("=", 1) for part in m.group(1).split())
+        specs.append(PageSpec(f"pages/{f.name}", int(fields["order"]), fields["title"], fields.get("icon", ""),
+                              fields["url"]))
+    return sorted(specs, key=lambda s: s.order)
+
+
+# ---- shared widgets ---------------------------------------------------------------------------
+
+def page_title(title_key: str, subtitle: str | None = None) -> None:
+    """The page heading with the scope (region, period) it shows."""
+    f = filters()
+    st.title(t(title_key))
+    scope = f"{region_label(f.region)} · {f.period.label(f.lang)}"
+    st.caption(scope if subtitle is None else f"{scope} · {subtitle}")
+
+
+def empty_state(message_key: str = "common.no_data") -> None:
+    """A clear message instead of a blank chart."""
+    st.info(f"{t(message_key)} {t('common.no_data_hint')}")
+
+
+def chart(fig, key: str | None = None, clickable: bool = False, height: str | int = "content"):
+    """Show a plotly figure with the offline config; a clickable chart returns its selection event."""
+    kwargs = {"key": key, "config": PLOTLY_CONFIG, "width": "stretch", "height": height}
+    if clickable:
+        kwargs.update(on_select="rerun", selection_mode="points")
+    return st.plotly_chart(fig, **kwargs)
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An Excel file of a table; text starting with = + - @ is quoted so no cell runs as a formula."""
+    safe = frame.copy()
+    for col in safe.select_dtypes(include=["object", "string"]).columns:
+        safe[col] = safe[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel download buttons for a table."""
+    f = filters()
+    stem = f"{name}_{f.region or 'KZ'}_{f.period.key}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(t("common.download_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
+    c2.download_button(t("common.download_xlsx"), to_xlsx(frame), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", width="stretch")
+
+
+def today() -> date:
+    return date.today()
+
+
+def static_path(*parts: str) -> Path:
+    return ROOT.joinpath("static", *parts)
+
+
+# ---- the global filters in the sidebar, carried in the URL --------------------------------------
+
+def data_span() -> tuple[date, date, bool]:
+    """(first day, last day) with data, and whether the warehouse holds demo data."""
+    span = query("geography/data_span").iloc[0]
+    last = span.last_day if pd.notna(span.last_day) else today()
+    first = span.first_day if pd.notna(span.first_day) else last
+    is_demo = pd.notna(span.demo_scale) or int(span.demo_loads or 0) > 0
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date(), is_demo
+
+
+def _on_kind_change() -> None:
+    # Keep the same moment in time when switching between month, quarter and year.
+    current = periods.parse(st.session_state.get("f_period"))
+    if current is not None:
+        st.session_state.f_period = periods.period_of(current.start, st.session_state.f_kind).key
+
+
+def follow_region_click(event, key: str, field: str = "location") -> None:
+    """A click on a region (a map area, a bar) filters the whole app to it.
+
+    The sidebar widget already exists in this run, so the choice waits in `pending_region` for the
+    rerun; a selection is acted on once, so going back to "all" is not undone by a stale click.
+    """
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    code = next((p.get(field) for p in points if p.get(field)), None)
+    handled_key = f"_handled_{key}"
+    if code is None:
+        st.session_state.pop(handled_key, None)
+        return
+    if code != st.session_state.get(handled_key):
+        st.session_state[handled_key] = code
+        if code != filters().region and code in set(regions().region_code):
+            st.session_state.pending_region = code
+            st.rerun()
+
+
+def init_filters() -> Filters:
+    """Build the sidebar filters; the URL decides on a session's first run, the widgets after."""
+    ss, qp = st.session_state, st.query_params
+    first, last, _ = data_span()
+    codes = list(regions().region_code)
+    default = periods.default_period(last) if last > first else periods.period_of(last, "month")
+    notices = []
+    if "f_lang" not in ss:
+        ss.f_lang = i18n.normalise_language(qp.get("lang"))
+        asked_region = qp.get("region")
+        ss.f_region = asked_region if asked_region in codes else None
+        if asked_region and asked_region not in codes:
+            notices.append(("common.unknown_region", {"code": asked_region[:20]}))
+        asked = periods.parse(qp.get("period"))
+        if asked is None or asked.end <= first or asked.start > last:
+            if qp.get("period"):
+                notices.append(("common.unknown_period", {"code": qp.get("period")[:20]}))
+            asked = default
+        ss.f_kind, ss.f_period = asked.kind, asked.key
+
+    if "pending_region" in ss:
+        ss.f_region = ss.pop("pending_region")
+    sb = st.sidebar
+    sb.markdown(f"### {i18n.t('common.app_title', ss.f_lang)}")
+    sb.caption(i18n.t("common.app_subtitle", ss.f_lang))
+    sb.selectbox(i18n.t("common.filter_language", ss.f_lang), i18n.LANGUAGES, key="f_lang",
+                 format_func=lambda code: i18n.LANGUAGE_NAMES[code])
+    lg = ss.f_lang
+    sb.selectbox(i18n.t("common.filter_region", lg), [None, *codes], key="f_region",
+                 format_func=lambda code: i18n.t("common.all_regions", lg) if code is None else
+                 i18n.region_name(regions().set_index("region_code").loc[code], lg))
+    sb.segmented_control(i18n.t("common.filter_period_kind", lg), periods.KINDS, key="f_kind",
+                         format_func=lambda k: i18n.t(f"common.kind_{k}", lg), on_change=_on_kind_change,
+                         required=True)
+    options = available_periods(ss.f_kind, first, last)
+    if ss.get("f_period") not in options:
+        ss.f_period = options[0] if ss.f_period is None or periods.parse(ss.f_period) is None else \
+            min(options, key=lambda k: abs((periods.parse(k).start - periods.parse(ss.f_period).start).days))
+    sb.selectbox(i18n.t("common.filter_period", lg), options, key="f_period",
+                 format_func=lambda k: periods.parse(k).label(lg))
+
+    f = Filters(ss.f_region, periods.parse(ss.f_period), lg)
+    ss.filters = f
+    for key, value in url_params(f).items():
+        if qp.get(key) != value:
+            qp[key] = value
+    if f.region is None and "region" in qp:
+        del qp["region"]
+    for key, values in notices:
+        st.toast(i18n.t(key, lg, period=f.period.label(lg), **values))
+    return f
+
+
+def available_periods(kind: str, first: date, last: date) -> list[str]:
+    return [p.key for p in periods.available(kind, first, last)]
+
+
+def url_params(f: Filters) -> dict[str, str]:
+    """The query string that reopens this view."""
+    params = {"period": f.period.key, "lang": f.lang}
+    if f.region:
+        params["region"] = f.region
+    return params
