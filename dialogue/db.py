@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -66,7 +66,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql; names are paths without the suffix, e.g. 'overview/headline_kpis'."""
     path = (QUERIES / f"{name}.sql").resolve()

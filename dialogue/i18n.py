@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("kk", "ru", "en")
@@ -21,7 +21,7 @@ LOCALES = Path(__file__).with_name("locales")
 _SEPARATORS = {"en": (",", "."), "ru": ("\u00a0", ","), "kk": ("\u00a0", ",")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language, keys prefixed by their domain file's name."""
     messages: dict[str, str] = {}

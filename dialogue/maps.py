@@ -4,7 +4,7 @@ no base-map tiles (pydeck map_provider=None) and a local topojson stub for plotl
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +17,7 @@ SEQUENTIAL = [[0, "#E8F1F4"], [0.5, "#5FA8BC"], [1, "#00485A"]]
 SEQUENTIAL_REVERSED = [[0, "#00485A"], [0.5, "#5FA8BC"], [1, "#E8F1F4"]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def boundaries(level: str) -> dict:
     """The shipped GeoJSON of 'regions' or 'districts' (feature id = region code / district KATO)."""
     return json.loads((REFERENCE / f"{level}.geojson").read_text(encoding="utf-8"))

@@ -272,3 +272,13 @@ def url_params(f: Filters) -> dict[str, str]:
     if f.region:
         params["region"] = f.region
     return params
+
+
+def deck(deck_obj, key: str | None = None, height: int = 520) -> None:
+    """Show a pydeck map (built by dialogue.maps with no base-map tiles)."""
+    st.pydeck_chart(deck_obj, width="stretch", height=height, key=key)
+
+
+def districts() -> pd.DataFrame:
+    """The districts of the chosen region (all districts for the country) with their names."""
+    return query("geography/districts", region=filters().region)

@@ -13,7 +13,6 @@ import json
 import re
 import sys
 import zlib
-from collections import defaultdict
 from pathlib import Path
 
 import shapely
