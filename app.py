@@ -8,7 +8,7 @@ import streamlit as st
 
 from dialogue import ui
 
-st.set_page_config(page_title="Connectivity Dialogue", page_icon=":material/cell_tower:", layout="wide",
+st.set_page_config(page_title="Connectivity Dialogue", page_icon=str(ui.static_path("favicon.png")), layout="wide",
                    initial_sidebar_state="expanded")
 
 filters = ui.init_filters()
@@ -23,6 +23,7 @@ with st.sidebar:
     st.caption(ui.t("common.nav_heading"))
     for page in pages:
         st.page_link(page, query_params=ui.url_params(filters))
+    ui.account_box()
     st.divider()
     st.caption(ui.t("common.footer_sources"))
 
@@ -30,4 +31,5 @@ st.logo(str(ui.static_path("logo.svg")))
 if is_demo:
     st.markdown(f":orange-badge[{ui.t('common.demo_badge')}] :gray[{ui.t('common.demo_marker')}]")
 
+ui.require_sign_in()
 current.run()

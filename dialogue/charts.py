@@ -30,11 +30,13 @@ def separators(lang: str) -> str:
 def style(fig: go.Figure, lang: str, title: str | None = None, height: int = 420) -> go.Figure:
     """The shared look: large legible type for a meeting screen, quiet grid, language separators."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18, "color": INK}} if title else None,
+        # The title sits at the top of the figure, the legend just above the plot: they never overlap.
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.99, "yref": "container", "yanchor": "top",
+               "font": {"size": 18, "color": INK}} if title else None,
         font={"family": FONT, "size": 14, "color": INK},
         separators=separators(lang),
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80 if title else 30, "b": 10},
         paper_bgcolor="white", plot_bgcolor="white",
         colorway=PALETTE,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
@@ -45,7 +47,7 @@ def style(fig: go.Figure, lang: str, title: str | None = None, height: int = 420
     return fig
 
 
-def month_ticks(months: list[date], lang: str, max_ticks: int = 12) -> tuple[list, list[str]]:
+def month_ticks(months: list[date], lang: str, max_ticks: int = 8) -> tuple[list, list[str]]:
     """Tick values and localised labels for a monthly axis ('Oct 2026', 'окт. 2026', '2026 қаз.')."""
     months = sorted(set(months))
     step = max(1, -(-len(months) // max_ticks))
@@ -91,9 +93,91 @@ def bar(frame: pd.DataFrame, x: str, y: str, lang: str, title: str | None = None
         hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>",
         customdata=frame[customdata] if customdata else None,
     ))
+    # Leave room beyond the longest bar for its value label.
+    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) else None
+    value_range = [0, top * 1.2] if top is not None and top == top and top > 0 else None
     if horizontal:
         fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title=axis_title)
+        fig.update_xaxes(title=axis_title, range=value_range)
     else:
-        fig.update_yaxes(title=axis_title)
+        fig.update_yaxes(title=axis_title, range=value_range)
     return style(fig, lang, title, height)
+
+
+RAG_LEVELS = {"red": 0, "amber": 1, "green": 2}
+# Light tints of the RAG colours so that dark cell text stays legible on a projector.
+RAG_TINTS = {"green": "#B5DCBD", "amber": "#F6D98E", "red": "#F4B3BC", None: "#E9ECEF"}
+
+
+def rag_matrix(frame: pd.DataFrame, row: str, column: str, rows: dict, columns: dict, lang: str,
+               title: str | None = None, height: int | None = None) -> go.Figure:
+    """A table-like heatmap coloured by RAG status: `rag` picks the colour, `text` is shown in the cell,
+    `hover` (optional) on hover; rows/columns map keys to labels in display order."""
+    def grid(values: str) -> pd.DataFrame:
+        return frame.pivot(index=row, columns=column, values=values).reindex(index=list(rows), columns=list(columns))
+
+    z = grid("rag").map(lambda status: RAG_LEVELS.get(status) if isinstance(status, str) else None)
+    text = grid("text").fillna("")
+    hover = grid("hover" if "hover" in frame else "text").fillna("")
+    # Discrete colours: a three-step scale with hard edges, grey paper behind missing cells.
+    scale = [[0, RAG_TINTS["red"]], [0.333, RAG_TINTS["red"]], [0.333, RAG_TINTS["amber"]],
+             [0.667, RAG_TINTS["amber"]], [0.667, RAG_TINTS["green"]], [1, RAG_TINTS["green"]]]
+    fig = go.Figure(go.Heatmap(
+        z=z.values.tolist(), x=list(columns.values()), y=list(rows.values()), text=text.values.tolist(),
+        customdata=hover.values.tolist(), zmin=-0.5, zmax=2.5,
+        colorscale=scale, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
+        textfont={"color": INK, "size": 14}, hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", tickangle=0, showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
+    style(fig, lang, title, height or 90 + 34 * len(rows))
+    fig.update_layout(plot_bgcolor=RAG_TINTS[None])
+    return fig
+
+
+def grouped_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, lang: str, title: str | None = None,
+                horizontal: bool = False, value_format: str = ",.1f", axis_title: str | None = None,
+                colours: dict | None = None, height: int = 420, show_text: bool = True) -> go.Figure:
+    """Bars side by side, one colour per series (e.g. urban vs rural, technologies per speed band)."""
+    fig = go.Figure()
+    for i, (key, part) in enumerate(frame.groupby(series, sort=False)):
+        label = names.get(key, str(key))
+        values = {"x": part[y], "y": part[x], "orientation": "h"} if horizontal else {"x": part[x], "y": part[y]}
+        axis = "x" if horizontal else "y"
+        fig.add_trace(go.Bar(
+            **values, name=label, marker={"color": (colours or {}).get(key, PALETTE[i % len(PALETTE)])},
+            texttemplate=f"%{{{axis}:{value_format}}}" if show_text else None, textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{axis}:{value_format}}}<extra>{label}</extra>",
+        ))
+    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
+    # Leave room beyond the longest bar for its value label.
+    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) else None
+    value_range = [0, top * 1.2] if top is not None and top == top and top > 0 else None
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title=axis_title, range=value_range)
+    else:
+        fig.update_yaxes(title=axis_title, range=value_range)
+    return style(fig, lang, title, height)
+
+
+def funnel(frame: pd.DataFrame, stage: str, value: str, text: str, lang: str, title: str | None = None,
+           height: int = 360) -> go.Figure:
+    """Stages of a process as a funnel; `text` carries the counts and conversion rates, formatted."""
+    fig = go.Figure(go.Funnel(
+        y=frame[stage], x=frame[value], text=frame[text], textinfo="text", textposition="inside",
+        marker={"color": PALETTE[: len(frame)]}, connector={"line": {"color": GRID}},
+        textfont={"size": 15, "color": "white"}, hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    return style(fig, lang, title, height)
+
+
+def stacked_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, lang: str, title: str | None = None,
+                horizontal: bool = False, axis_title: str | None = None, colours: dict | None = None,
+                height: int = 420) -> go.Figure:
+    """Bars stacked per x, one colour per series in the frame's order (e.g. action items by status)."""
+    fig = grouped_bar(frame, x, y, series, names, lang, title, horizontal, ",.0f", axis_title, colours, height,
+                      show_text=False)
+    fig.update_layout(barmode="stack")
+    return fig

@@ -57,11 +57,11 @@ def fmt_number(value, lang: str, decimals: int = 0) -> str:
 
 
 def fmt_signed(value, lang: str, decimals: int = 0) -> str:
-    """A change with its sign: '+1.5', '−2' (a true minus sign)."""
+    """A change with its sign: '+1.5', '-2', '±0' (ASCII minus: st.metric reads the sign from it)."""
     if value is None or value != value:
         return "—"
     text = fmt_number(abs(value), lang, decimals)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    return ("±" if text.strip("0.,\u00a0") == "" else "+" if value > 0 else "-") + text
 
 
 def fmt_unit(value, unit: str, lang: str, decimals: int | None = None) -> str:

@@ -11,6 +11,8 @@ from dialogue import i18n
 HEADLINE = ("fibre_villages_pct", "settlements_4g_pct", "city_5g_sites_pct", "road_4g_km",
             "median_download_mbps", "tests_under_10_pct")
 
+RAG_MARKDOWN_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+
 
 def missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)

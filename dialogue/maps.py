@@ -66,3 +66,11 @@ def point_deck(frame: pd.DataFrame, tooltip_html: str, radius_column: str = "rad
         view = pdk.ViewState(longitude=67.0, latitude=48.0, zoom=3.6)
     return pdk.Deck(layers=[outlines, points], initial_view_state=view, map_provider=None, map_style=None,
                     tooltip={"html": tooltip_html})
+
+
+def radius_by(values: pd.Series, largest_metres: float = 30000) -> pd.Series:
+    """Point radii in metres with the area proportional to the value (the largest value gets largest_metres)."""
+    top = float(values.max()) if len(values) else 0.0
+    if top <= 0:
+        return pd.Series(0.0, index=values.index)
+    return largest_metres * (values.astype(float) / top) ** 0.5

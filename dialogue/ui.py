@@ -17,13 +17,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dialogue import db, i18n, periods
+from dialogue import auth, db, editing, i18n, periods
 
 log = logging.getLogger("dialogue")
 ROOT = db.ROOT
 # Plotly geo maps fetch a base topojson from a CDN; this local stub keeps them offline.
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "/app/static/topojson/",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
+NATIONAL = "KZ"  # the whole country, wherever a region code is expected
 _PAGE_HEADER = re.compile(r"^# page: (.*)$", re.M)
 
 
@@ -164,6 +165,23 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
                        key=f"{key}_xlsx", width="stretch")
 
 
+def table(frame: pd.DataFrame, columns: dict, name: str, key: str, formats: dict | None = None,
+          height: int | str = "auto") -> None:
+    """A table with translated headers (the `columns` only, in order) and its CSV/Excel downloads.
+
+    `formats` maps a column to a function giving its text on screen (i18n.fmt_* in the language);
+    the downloads keep the raw numbers so Excel can compute with them.
+    """
+    data = frame[list(columns)]
+    shown = data.copy()
+    for col, fmt in (formats or {}).items():
+        shown[col] = data[col].map(fmt)
+    config = {columns[col]: st.column_config.Column(alignment="right") for col in (formats or {})}
+    st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch", height=height,
+                 column_config=config)
+    downloads(data.rename(columns=columns), name, key)
+
+
 def today() -> date:
     return date.today()
 
@@ -219,7 +237,7 @@ def init_filters() -> Filters:
     if "f_lang" not in ss:
         ss.f_lang = i18n.normalise_language(qp.get("lang"))
         asked_region = qp.get("region")
-        ss.f_region = asked_region if asked_region in codes else None
+        ss.f_region = asked_region if asked_region in codes else NATIONAL
         if asked_region and asked_region not in codes:
             notices.append(("common.unknown_region", {"code": asked_region[:20]}))
         asked = periods.parse(qp.get("period"))
@@ -237,8 +255,9 @@ def init_filters() -> Filters:
     sb.selectbox(i18n.t("common.filter_language", ss.f_lang), i18n.LANGUAGES, key="f_lang",
                  format_func=lambda code: i18n.LANGUAGE_NAMES[code])
     lg = ss.f_lang
-    sb.selectbox(i18n.t("common.filter_region", lg), [None, *codes], key="f_region",
-                 format_func=lambda code: i18n.t("common.all_regions", lg) if code is None else
+    # "KZ" stands for the whole country in the widget (a None option would show as a blank placeholder).
+    sb.selectbox(i18n.t("common.filter_region", lg), [NATIONAL, *codes], key="f_region",
+                 format_func=lambda code: i18n.t("common.all_regions", lg) if code == NATIONAL else
                  i18n.region_name(regions().set_index("region_code").loc[code], lg))
     sb.segmented_control(i18n.t("common.filter_period_kind", lg), periods.KINDS, key="f_kind",
                          format_func=lambda k: i18n.t(f"common.kind_{k}", lg), on_change=_on_kind_change,
@@ -250,7 +269,7 @@ def init_filters() -> Filters:
     sb.selectbox(i18n.t("common.filter_period", lg), options, key="f_period",
                  format_func=lambda k: periods.parse(k).label(lg))
 
-    f = Filters(ss.f_region, periods.parse(ss.f_period), lg)
+    f = Filters(None if ss.f_region == NATIONAL else ss.f_region, periods.parse(ss.f_period), lg)
     ss.filters = f
     for key, value in url_params(f).items():
         if qp.get(key) != value:
@@ -282,3 +301,129 @@ def deck(deck_obj, key: str | None = None, height: int = 520) -> None:
 def districts() -> pd.DataFrame:
     """The districts of the chosen region (all districts for the country) with their names."""
     return query("geography/districts", region=filters().region)
+
+
+# ---- who is signed in: local accounts (users file) or the organisation's login (OIDC) -----------------
+
+def oidc_configured() -> bool:
+    """Whether .streamlit/secrets.toml has an [auth] section: only then is the organisation login offered."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and st.secrets.get("auth"))
+    except Exception:  # a broken secrets file must not take the app down: the login is simply not offered
+        log.exception("cannot read .streamlit/secrets.toml")
+        return False
+
+
+def current_user() -> auth.User | None:
+    """The signed-in user from session state (or the organisation login), None when anonymous.
+
+    Only the username is kept in the session: the role is read from the users file on every run, so a
+    removed account or a changed role takes effect on the next click.
+    """
+    try:
+        name = st.session_state.get("_auth_username")
+        if name:
+            return auth.find_user(name)
+        if oidc_configured() and st.user.get("is_logged_in"):
+            return auth.user_for_email(st.user.get("email"))
+    except (OSError, ValueError, KeyError):
+        log.exception("cannot read the users file %s", auth.users_path())
+    return None
+
+
+def user_label(user: auth.User) -> str:
+    """'Aigerim (akimat · Atyrau region)' in the chosen language."""
+    scope = [t(f"auth.role_{user.role}")]
+    if user.region_code:
+        scope.append(region_label(user.region_code, short=True))
+    if user.operator_code:
+        scope.append(user.operator_code)
+    return f"{user.display_name or user.username} ({' · '.join(scope)})"
+
+
+def _sign_in(name: str, password: str) -> None:
+    ss = st.session_state
+    throttle = ss.setdefault("_auth_throttle", auth.Throttle())
+    wait = throttle.wait_seconds()
+    if wait > 0:
+        st.error(t("auth.too_many", seconds=int(wait) + 1))
+        return
+    user = auth.authenticate(name, password) if name and password else None
+    if user is None:
+        throttle.failed()
+        # Never the password; not even the name typed, which is sometimes a password typed in the wrong box.
+        log.warning("sign-in refused (%d failures in this session)", throttle.failures)
+        st.error(t("auth.bad_credentials"))
+        return
+    throttle.succeeded()
+    ss["_auth_username"] = user.username
+    log.info("sign-in: %s (%s)", user.username, user.role)
+    st.rerun()
+
+
+def account_box() -> None:
+    """The sidebar's sign-in form, or who is signed in and a sign-out button (app.py calls it)."""
+    ss = st.session_state
+    st.divider()
+    user = current_user()
+    if user is not None:
+        st.caption(t("auth.signed_in_as", user=user_label(user)))
+        if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
+            log.info("sign-out: %s", user.username)
+            if ss.pop("_auth_username", None) is None:
+                st.logout()
+            st.rerun()
+        return
+    with st.expander(t("auth.sign_in"), icon=":material/login:", expanded=not auth.public_read()):
+        with st.form("auth_sign_in", clear_on_submit=True, border=False):
+            name = st.text_input(t("auth.username"), max_chars=64, key="auth_name", autocomplete="username")
+            password = st.text_input(t("auth.password"), type="password", max_chars=256, key="auth_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button(t("auth.sign_in"), width="stretch")
+        if submitted:
+            _sign_in(name, password)
+        if oidc_configured():
+            if st.user.get("is_logged_in"):
+                # Signed in with the organisation, but no account of the users file has this e-mail.
+                st.warning(t("auth.oidc_unmapped", email=str(st.user.get("email") or "?")[:100]))
+                if st.button(t("auth.sign_out"), key="auth_oidc_out"):
+                    st.logout()
+            elif st.button(t("auth.sign_in_oidc"), key="auth_oidc", width="stretch"):
+                st.login()
+
+
+def require_sign_in() -> None:
+    """With DIALOGUE_PUBLIC_READ=0 no page shows before sign-in (app.py calls it before the page runs)."""
+    if auth.public_read() or current_user() is not None:
+        return
+    st.title(t("auth.sign_in_required_title"))
+    st.info(t("auth.sign_in_required"))
+    st.stop()
+
+
+def write(func, *args, done: str, forget: str | None = None, **kwargs) -> None:
+    """Run a dialogue.editing write on its own cursor, then rerun; flash() shows the outcome once.
+
+    `forget` names the session key holding the version a form was opened at: dropped after a save or a
+    conflict, so the form reopens on the record as it is now (kept after a bad value, to be corrected).
+    """
+    cur = connection().cursor()
+    try:
+        func(cur, *args, **kwargs)
+        outcome, reopen = ("success", done), True
+    except (editing.Conflict, editing.InvalidChange, editing.NotFound, auth.PermissionDenied) as exc:
+        log.warning("edit refused: %s", exc)
+        outcome, reopen = editing.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
+    finally:
+        cur.close()
+    st.session_state["_flash"] = outcome
+    if reopen and forget:
+        st.session_state.pop(forget, None)
+    st.rerun()
+
+
+def flash() -> None:
+    """Show, once, the outcome of the last write (saved, conflict, refused)."""
+    level, text = st.session_state.pop("_flash", (None, None))
+    if level in ("success", "warning", "error"):
+        getattr(st, level)(text)

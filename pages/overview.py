@@ -20,25 +20,24 @@ mine = values[values.region_code == scope].set_index("kpi_code")
 
 # ---- headline cards ----------------------------------------------------------------------------
 st.subheader(ui.t("overview.headline"))
-previous = f.period.previous().label(lang)
+st.caption(ui.t("overview.changes_since", period=f.period.previous().label(lang)))
 for row_codes in (kpi.HEADLINE[:3], kpi.HEADLINE[3:]):
     for col, code in zip(st.columns(3), row_codes):
         row = mine.loc[code]
-        change = kpi.format_change(row, lang)
         with col:
             st.metric(
-                ui.t(f"kpi.name_{code}"), kpi.format_value(row, lang),
-                delta=ui.t("overview.change_vs", change=change, period=previous) if change else None,
-                delta_color="normal" if row["direction"] == "higher" else "inverse",
+                ui.t(f"kpi.name_{code}"), kpi.format_value(row, lang), delta=kpi.format_change(row, lang),
+                delta_color={True: "green", False: "red", None: "gray"}[kpi.improved(row)],
+                delta_arrow="off" if kpi.missing(row["change"]) or row["change"] == 0 else
+                ("up" if row["change"] > 0 else "down"),
                 help=ui.t("overview.card_help", definition=ui.t(f"kpi.def_{code}"),
                           target=i18n.fmt_unit(row["national_target"], row["unit"], lang, 0),
                           date=i18n.fmt_date(row["target_date"], lang), source=kpi.source_text(row, lang)),
                 border=True,
             )
             notes = [kpi.target_text(row, lang)]
-            if row["rag"]:
-                notes.insert(0, f":{ {'green': 'green', 'amber': 'orange', 'red': 'red'}[row['rag']] }[●] "
-                                f"{ui.t('common.rag_' + row['rag'])}")
+            if not kpi.missing(row["rag"]):
+                notes.insert(0, f":{kpi.RAG_MARKDOWN_COLOURS[row['rag']]}[●] {ui.t('common.rag_' + row['rag'])}")
             if f.region and not kpi.missing(row["rank_among_regions"]):
                 notes.append(ui.t("common.rank_of", rank=int(row["rank_among_regions"]),
                                   total=int(row["regions_ranked"])))
@@ -76,7 +75,7 @@ with right:
         if f.region:
             colours = [c if code == f.region else c + "66" for c, code in zip(colours, ranked.region_code)]
         fig = charts.bar(ranked, "short", "value", lang, horizontal=True, colours=colours,
-                         title=ui.t("overview.ranking_title", kpi=ui.t(f"kpi.name_{chosen}")),
+                         title=ui.t("overview.ranking_title"),
                          value_format=",.0f" if definition["unit"] in ("km", "households") else ",.1f",
                          height=560)
         ui.chart(fig, key="overview_ranking")

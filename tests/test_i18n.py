@@ -38,7 +38,9 @@ def test_number_formatting_per_language():
     assert i18n.fmt_number(1234567.891, "kk", 0) == "1\u00a0234\u00a0568"
     assert i18n.fmt_number(None, "en") == "—"
     assert i18n.fmt_number(float("nan"), "ru") == "—"
-    assert i18n.fmt_signed(-2.5, "en", 1) == "−2.5"
+    assert i18n.fmt_signed(-2.5, "en", 1) == "-2.5"
+    assert i18n.fmt_signed(0.01, "ru", 1) == "±0,0"
+    assert i18n.fmt_signed(1500, "ru") == "+1\u00a0500"
     assert i18n.fmt_unit(94.25, "mbps", "ru") == "94,2 Мбит/с" or i18n.fmt_unit(94.25, "mbps", "ru") == "94,3 Мбит/с"
 
 

@@ -1,0 +1,244 @@
+"""The six datasets users upload: one definition each, the single source for the validator and the
+data dictionary (columns, types, units, allowed values, limits, Russian and Kazakh header aliases).
+
+Headers match case- and whitespace-insensitively ('Download Mbps', 'download_mbps' and 'Скорость
+загрузки, Мбит/с' are the same column). Values are checked in SQL by dialogue.ingest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Column types: how a cell's text is read (see the data dictionary for the accepted spellings).
+TYPES = ("timestamp", "date", "month", "kato", "operator", "choice", "multi", "number", "integer", "flag",
+         "id", "text")
+MAX_SPEED_MBPS = 10_000.0   # 10 Gbit/s: no consumer line measures more
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    unit: str | None = None                  # mbps, ms, kzt … (as in the column name)
+    allowed: tuple[str, ...] = ()            # choice / multi: the codes a cell may hold
+    minimum: float | None = None
+    maximum: float | None = None
+    above_minimum: bool = False              # the minimum itself is not allowed (latency > 0)
+    future_ok: bool = False                  # dates: plans and deadlines may lie ahead
+    max_length: int | None = None            # id / text
+    multiline: bool = False                  # text: line breaks allowed (descriptions from Excel)
+    aliases_ru: tuple[str, ...] = ()
+    aliases_kk: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across two columns: `column` must not be before (or above) `other`."""
+
+    column: str
+    kind: str          # 'not_before' (dates) or 'not_above' (numbers)
+    other: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()                 # unique within a file and against the warehouse
+    rules: tuple[Rule, ...] = ()
+    uploaded_by: tuple[str, ...] = field(default=())   # who usually sends it (for the dictionary)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+def _col(name, type_, required=False, ru=(), kk=(), **kw) -> Column:
+    return Column(name, type_, required, aliases_ru=tuple(ru), aliases_kk=tuple(kk), **kw)
+
+
+TECHNOLOGIES = ("fixed", "3g", "4g", "5g", "satellite")
+_KATO = dict(ru=("като", "код като"), kk=("әаож", "әаож коды", "като коды"))
+_OPERATOR = dict(ru=("оператор", "оператор связи"), kk=("байланыс операторы",))
+_SPEED = dict(unit="mbps", minimum=0.0, maximum=MAX_SPEED_MBPS)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (
+    Dataset("speed_tests", "speed_test", (
+        _col("measured_at", "timestamp", True, ru=("дата измерения", "время измерения"),
+             kk=("өлшеу уақыты", "өлшеу күні")),
+        _col("kato", "kato", True, **_KATO),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("technology", "choice", True, allowed=TECHNOLOGIES, ru=("технология",), kk=("технологиясы",)),
+        _col("download_mbps", "number", True, ru=("скорость загрузки, мбит/с", "скорость загрузки"),
+             kk=("жүктеу жылдамдығы, мбит/с", "жүктеу жылдамдығы"), **_SPEED),
+        _col("upload_mbps", "number", ru=("скорость отдачи, мбит/с", "скорость отдачи"),
+             kk=("жіберу жылдамдығы, мбит/с", "жіберу жылдамдығы"), **_SPEED),
+        _col("latency_ms", "number", unit="ms", minimum=0.0, above_minimum=True, maximum=60_000.0,
+             ru=("задержка, мс", "задержка"), kk=("кідіріс, мс", "кідіріс")),
+        _col("source", "choice", True, allowed=("crowd", "operator", "regulator"), ru=("источник",),
+             kk=("дереккөз",)),
+    ), uploaded_by=("operator", "regulator")),
+    Dataset("coverage", "coverage", (
+        _col("period", "month", True, ru=("период", "месяц"), kk=("кезең", "ай")),
+        _col("kato", "kato", True, **_KATO),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("technology", "choice", True, allowed=TECHNOLOGIES, ru=("технология",), kk=("технологиясы",)),
+        _col("covered", "flag", True, ru=("покрытие", "есть покрытие"), kk=("қамту", "қамтылған")),
+    ), key=("period", "kato", "operator", "technology"), uploaded_by=("operator",)),
+    Dataset("complaints", "complaint", (
+        _col("complaint_id", "id", True, max_length=64, ru=("номер жалобы", "ид жалобы"), kk=("шағым нөмірі",)),
+        _col("received_at", "timestamp", True, ru=("дата поступления", "дата получения"), kk=("түскен күні",)),
+        _col("kato", "kato", True, **_KATO),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("service", "choice", True, allowed=("mobile", "fixed"), ru=("услуга", "вид услуги"),
+             kk=("қызмет", "қызмет түрі")),
+        _col("category", "choice", True, allowed=("no_coverage", "low_speed", "outage", "dropped_calls", "other"),
+             ru=("категория",), kk=("санат",)),
+        _col("status", "choice", True, allowed=("received", "verifying", "confirmed", "rejected", "resolved"),
+             ru=("статус",), kk=("мәртебе",)),
+        _col("verified_at", "timestamp", ru=("дата проверки",), kk=("тексерілген күні",)),
+        _col("measured_download_mbps", "number", ru=("измеренная скорость, мбит/с", "измеренная скорость"),
+             kk=("өлшенген жылдамдық, мбит/с", "өлшенген жылдамдық"), **_SPEED),
+        _col("violation", "flag", ru=("нарушение",), kk=("бұзушылық",)),
+        _col("fine_kzt", "integer", unit="kzt", minimum=0.0, maximum=1e12, ru=("штраф, тенге", "штраф"),
+             kk=("айыппұл, теңге", "айыппұл")),
+        _col("resolved_at", "timestamp", ru=("дата устранения", "дата решения"), kk=("шешілген күні",)),
+    ), key=("complaint_id",), rules=(Rule("verified_at", "not_before", "received_at"),
+                                     Rule("resolved_at", "not_before", "received_at")),
+        uploaded_by=("regulator",)),
+    Dataset("rollout", "rollout_item", (
+        _col("item_id", "id", True, max_length=64, ru=("номер объекта", "ид объекта"), kk=("нысан нөмірі",)),
+        _col("programme", "choice", True,
+             allowed=("fibre_village", "last_mile", "4g_settlement", "5g_city", "road_4g", "satellite"),
+             ru=("программа",), kk=("бағдарлама",)),
+        _col("kato", "kato", True, **_KATO),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("unit", "choice", True, allowed=("settlement", "household", "km", "site"),
+             ru=("единица измерения", "единица"), kk=("өлшем бірлігі",)),
+        _col("planned_units", "number", True, minimum=0.0, above_minimum=True, maximum=1e9,
+             ru=("план", "плановый объём"), kk=("жоспар", "жоспарлы көлем")),
+        _col("done_units", "number", True, minimum=0.0, maximum=1e9, ru=("факт", "выполнено"),
+             kk=("орындалды", "нақты")),
+        _col("planned_date", "date", True, future_ok=True, ru=("плановая дата", "срок"),
+             kk=("жоспарлы күні", "мерзімі")),
+        _col("status", "choice", True, allowed=("planned", "design", "construction", "done", "delayed", "cancelled"),
+             ru=("статус",), kk=("мәртебе",)),
+        _col("completed_date", "date", ru=("дата завершения",), kk=("аяқталған күні",)),
+    ), key=("item_id",), rules=(Rule("done_units", "not_above", "planned_units"),),
+        uploaded_by=("operator", "ministry")),
+    Dataset("bottlenecks", "bottleneck", (
+        _col("bottleneck_id", "id", True, max_length=64, ru=("номер проблемы", "ид проблемы"),
+             kk=("кедергі нөмірі",)),
+        _col("kind", "choice", True, allowed=("mast_permit", "land_plot", "power_access", "right_of_way", "other"),
+             ru=("вид проблемы", "вид"), kk=("кедергі түрі", "түрі")),
+        _col("kato", "kato", True, **_KATO),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("site_ref", "text", max_length=100, ru=("код площадки", "площадка"), kk=("алаң коды", "алаң")),
+        _col("responsible", "choice", True, allowed=("akimat", "ministry", "utility", "operator", "other"),
+             ru=("ответственный",), kk=("жауапты",)),
+        _col("opened_on", "date", True, ru=("дата открытия",), kk=("ашылған күні",)),
+        _col("due_on", "date", future_ok=True, ru=("срок решения",), kk=("шешу мерзімі",)),
+        _col("status", "choice", True, allowed=("open", "in_progress", "escalated", "resolved"),
+             ru=("статус",), kk=("мәртебе",)),
+        _col("resolved_on", "date", ru=("дата решения",), kk=("шешілген күні",)),
+        _col("rollout_item_id", "id", max_length=64, ru=("номер объекта программы",),
+             kk=("бағдарлама нысанының нөмірі",)),
+        _col("description", "text", max_length=2000, multiline=True, ru=("описание",), kk=("сипаттама",)),
+    ), key=("bottleneck_id",), rules=(Rule("due_on", "not_before", "opened_on"),
+                                      Rule("resolved_on", "not_before", "opened_on")),
+        uploaded_by=("operator", "akimat", "ministry")),
+    Dataset("survey", "survey_response", (
+        _col("response_id", "id", True, max_length=64, ru=("номер анкеты", "ид ответа"),
+             kk=("сауалнама нөмірі", "жауап нөмірі")),
+        _col("period", "month", True, ru=("период", "месяц"), kk=("кезең", "ай")),
+        _col("kato", "kato", True, **_KATO),
+        _col("firm_size", "choice", True, allowed=("micro", "small", "medium", "large"),
+             ru=("размер предприятия",), kk=("кәсіпорын көлемі",)),
+        _col("sector", "text", True, max_length=100, ru=("отрасль",), kk=("сала",)),
+        _col("connection", "choice", True, allowed=("fixed", "mobile", "satellite", "none"),
+             ru=("подключение", "тип подключения"), kk=("қосылым", "қосылым түрі")),
+        _col("download_mbps", "number", ru=("скорость загрузки, мбит/с", "скорость загрузки"),
+             kk=("жүктеу жылдамдығы, мбит/с", "жүктеу жылдамдығы"), **_SPEED),
+        _col("satisfaction", "integer", minimum=1.0, maximum=5.0, ru=("удовлетворённость", "оценка"),
+             kk=("қанағаттану", "баға")),
+        _col("barriers", "multi", allowed=("cost", "speed", "availability", "reliability", "skills", "other"),
+             ru=("барьеры", "препятствия"), kk=("кедергілер",)),
+    ), key=("response_id",), uploaded_by=("atameken",)),
+)}
+
+NAMES = tuple(DATASETS)
+
+
+def get(name: str) -> Dataset:
+    """The dataset of that name (KeyError with the known names otherwise)."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(NAMES)}") from None
+
+
+def normalise_header(text: str) -> str:
+    """'  Download_Mbps ' → 'download mbps'; 'Удовлетворённость' → 'удовлетворенность'."""
+    text = str(text).replace("\ufeff", "").lower().replace("ё", "е")
+    return " ".join(re.sub(r"[_\-\s]+", " ", text).split())
+
+
+def header_names(column: Column) -> list[str]:
+    """Every accepted spelling of a column's header, normalised (English name first)."""
+    names = [normalise_header(n) for n in (column.name, *column.aliases_ru, *column.aliases_kk)]
+    return list(dict.fromkeys(names))
+
+
+@dataclass
+class HeaderMatch:
+    columns: dict[int, str]            # position in the file → canonical column
+    missing: list[str]                 # required columns not found
+    unknown: list[tuple[int, str]]     # (position, header as given): ignored
+    repeated: list[tuple[int, str]]    # a second header for a column already found
+
+
+def match_headers(dataset: Dataset, headers: list[str]) -> HeaderMatch:
+    """Map a file's header line to the dataset's columns."""
+    lookup = {n: c.name for c in dataset.columns for n in header_names(c)}
+    found: dict[int, str] = {}
+    unknown, repeated = [], []
+    for i, h in enumerate(headers):
+        name = lookup.get(normalise_header(h or ""))
+        if name is None:
+            unknown.append((i, h or ""))
+        elif name in found.values():
+            repeated.append((i, h))
+        else:
+            found[i] = name
+    missing = [c for c in dataset.required if c not in found.values()]
+    return HeaderMatch(found, missing, unknown, repeated)
+
+
+def best_match(headers: list[str]) -> str | None:
+    """The dataset whose required columns a header line carries completely, if any (a wrong-file hint)."""
+    for name, ds in DATASETS.items():
+        m = match_headers(ds, headers)
+        if not m.missing and len(m.columns) >= len(ds.required):
+            return name
+    return None
+
+
+def dictionary() -> list[dict]:
+    """The data dictionary: one row per (dataset, column), for the Data page and its download."""
+    rows = []
+    for ds in DATASETS.values():
+        for position, c in enumerate(ds.columns, start=1):
+            rows.append({
+                "dataset": ds.name, "position": position, "column": c.name, "type": c.type,
+                "required": c.required, "unit": c.unit or "", "key": c.name in ds.key,
+                "allowed": "; ".join(c.allowed), "minimum": c.minimum, "maximum": c.maximum,
+                "above_minimum": c.above_minimum, "future_ok": c.future_ok, "max_length": c.max_length,
+                "aliases_ru": "; ".join(c.aliases_ru), "aliases_kk": "; ".join(c.aliases_kk),
+            })
+    return rows

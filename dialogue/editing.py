@@ -1,0 +1,465 @@
+"""Editing bottlenecks and action items, with history. Pure logic: no Streamlit.
+
+Every write goes through here, so the rules hold whatever a page shows or a crafted request sends:
+- only the editable fields, with values checked against the allowed lists;
+- auth.require_edit decides who may change which record (akimat: its region; operator: its bottlenecks);
+- optimistic locking: the update names the version the user saw; if someone saved in between, nothing is
+  written and Conflict carries the record as it is now;
+- every changed field becomes a change_event row (who, when, before, after, note) in the same transaction,
+  and db.bump_version makes every page's cached queries see the change.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from dialogue import auth, db, i18n
+
+BOTTLENECK_STATUSES = ("open", "in_progress", "escalated", "resolved")
+RESPONSIBLE = ("akimat", "ministry", "utility", "operator", "other")
+ACTION_STATUSES = ("open", "done", "dropped")
+OWNERS = ("akimat", "ministry", "operator", "regulator", "atameken")
+TOPICS = ("quality", "complaints", "rollout", "bottlenecks", "business")
+BOTTLENECK_FIELDS = ("status", "responsible", "due_on", "notes")
+ACTION_FIELDS = ("status", "owner", "due_on", "text")
+NOTES_MAX = 2000     # bottleneck notes
+TEXT_MAX = 500       # an action item's wording
+NOTE_MAX = 300       # the note that explains an edit
+TITLE_MAX = 200      # a meeting's title
+# Control characters (newlines and tabs kept where text may span lines) are stripped from free text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+class NotFound(LookupError):
+    """No record with that id."""
+
+
+class InvalidChange(ValueError):
+    """A change the rules refuse; `field` and `reason` let the UI say which and why in its language."""
+
+    def __init__(self, field: str, reason: str, value=None):
+        super().__init__(f"{field}: {reason} ({value!r})")
+        self.field, self.reason, self.value = field, reason, value
+
+
+class Conflict(Exception):
+    """Someone saved the record after the user opened it; nothing was written. `current` is the record now."""
+
+    def __init__(self, current: dict):
+        super().__init__(f"record changed meanwhile (now version {current.get('version')}, "
+                         f"by {current.get('updated_by')} at {current.get('updated_at')})")
+        self.current = current
+
+
+# ---- values -------------------------------------------------------------------------------------
+
+def clean_text(value, max_len: int, multiline: bool = False) -> str | None:
+    """Free text without control characters, trimmed and capped at max_len; None when empty."""
+    if value is None:
+        return None
+    text = (_CONTROL if multiline else _CONTROL_ONE_LINE).sub("", str(value).replace("\r\n", "\n")).strip()
+    return text[:max_len].rstrip() or None
+
+
+def parse_date(value, field: str = "due_on") -> date | None:
+    """A date from a date, '2026-03-31' or '31.03.2026'; None for empty; InvalidChange otherwise."""
+    if value is None or value != value or value == "":  # value != value: NaN, NaT
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        text = str(value).strip()
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                value = datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise InvalidChange(field, "bad_date", value)
+    if not 2000 <= value.year <= 2100:
+        raise InvalidChange(field, "bad_date", value)
+    return value
+
+
+def _choice(field: str, value, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InvalidChange(field, "not_allowed", value)
+    return value
+
+
+def _as_text(value) -> str | None:
+    """How a value is written in change_event (dates as ISO, nothing as NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _only_fields(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidChange(unknown[0], "not_editable", changes[unknown[0]])
+
+
+def validate_bottleneck_changes(changes: dict, opened_on: date | None = None) -> dict:
+    """The changes with checked, normalised values (InvalidChange on the first bad one)."""
+    _only_fields(changes, BOTTLENECK_FIELDS)
+    out = {}
+    if "status" in changes:
+        out["status"] = _choice("status", changes["status"], BOTTLENECK_STATUSES)
+    if "responsible" in changes:
+        out["responsible"] = _choice("responsible", changes["responsible"], RESPONSIBLE)
+    if "due_on" in changes:
+        out["due_on"] = parse_date(changes["due_on"])
+        if out["due_on"] is not None and opened_on is not None and out["due_on"] < opened_on:
+            raise InvalidChange("due_on", "before_opened", out["due_on"])
+    if "notes" in changes:
+        out["notes"] = clean_text(changes["notes"], NOTES_MAX, multiline=True)
+    return out
+
+
+def validate_action_changes(changes: dict) -> dict:
+    """The changes with checked, normalised values (InvalidChange on the first bad one)."""
+    _only_fields(changes, ACTION_FIELDS)
+    out = {}
+    if "status" in changes:
+        out["status"] = _choice("status", changes["status"], ACTION_STATUSES)
+    if "owner" in changes:
+        out["owner"] = _choice("owner", changes["owner"], OWNERS)
+    if "due_on" in changes:
+        out["due_on"] = parse_date(changes["due_on"])
+    if "text" in changes:
+        out["text"] = clean_text(changes["text"], TEXT_MAX)
+        if out["text"] is None:
+            raise InvalidChange("text", "required", changes["text"])
+    return out
+
+
+# ---- reading one record (inside the writer's transaction: same connection, no cursor) -----------
+
+_BOTTLENECK_ROW = """select bottleneck_id, region_code, operator_code, opened_on, status, responsible, due_on,
+                            notes, resolved_on, version, updated_at, updated_by
+                     from bottleneck where bottleneck_id = $id"""
+_ACTION_ROW = """select action_id, meeting_id, region_code, topic, status, owner, due_on, text, version,
+                        updated_at, updated_by
+                 from action_item where action_id = $id"""
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, record_id: str) -> dict | None:
+    cur = con.execute(sql, {"id": record_id})
+    row = cur.fetchone()
+    return None if row is None else dict(zip([d[0] for d in cur.description], row))
+
+
+def get_bottleneck(con: duckdb.DuckDBPyConnection, bottleneck_id: str) -> dict | None:
+    """The editable state of one bottleneck (with region, operator and version), None if unknown."""
+    return _fetch(con, _BOTTLENECK_ROW, bottleneck_id)
+
+
+def get_action_item(con: duckdb.DuckDBPyConnection, action_id: str) -> dict | None:
+    """The editable state of one action item (with region and version), None if unknown."""
+    return _fetch(con, _ACTION_ROW, action_id)
+
+
+# ---- writing ------------------------------------------------------------------------------------
+
+def _record_events(con, entity: str, entity_id: str, who: str, when: datetime, diff: dict, before: dict,
+                   note: str | None) -> None:
+    for field, after in diff.items():
+        con.execute("""insert into change_event (entity, entity_id, changed_at, changed_by, field, old_value,
+                                                 new_value, note)
+                       values ($entity, $id, $when, $who, $field, $old, $new, $note)""",
+                    {"entity": entity, "id": entity_id, "when": when, "who": who, "field": field,
+                     "old": _as_text(before.get(field)), "new": _as_text(after), "note": note})
+
+
+def _write(con, entity: str, fetch, record_id: str, user: auth.User | None, expected_version: int, prepare,
+           update_sql: str, note: str | None, now: datetime | None) -> dict:
+    """The shared edit transaction: read, check permission and version, update, log, bump, commit."""
+    note = clean_text(note, NOTE_MAX)
+    when = now or datetime.now()
+    con.execute("begin transaction")
+    try:
+        before = fetch(con, record_id)
+        if before is None:
+            raise NotFound(record_id)
+        auth.require_edit(user, before["region_code"], before.get("operator_code"))
+        if before["version"] != expected_version:
+            raise Conflict(before)
+        after = prepare(before)
+        diff = {k: v for k, v in after.items() if _as_text(v) != _as_text(before.get(k))}
+        if not diff:
+            con.execute("rollback")
+            return before
+        params = {**after, "id": record_id, "expected": expected_version, "who": user.username, "when": when}
+        if not con.execute(update_sql, params).fetchall():
+            raise Conflict(before)
+        _record_events(con, entity, record_id, user.username, when, diff, before, note)
+        db.bump_version(con)
+        con.execute("commit")
+    except Conflict:
+        con.execute("rollback")
+        raise Conflict(fetch(con, record_id)) from None
+    except duckdb.TransactionException:
+        # Another session committed a change to the same row first: DuckDB refuses ours.
+        con.execute("rollback")
+        raise Conflict(fetch(con, record_id)) from None
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return fetch(con, record_id)
+
+
+def update_bottleneck(con: duckdb.DuckDBPyConnection, user: auth.User | None, bottleneck_id: str,
+                      expected_version: int, changes: dict, note: str | None = None,
+                      now: datetime | None = None) -> dict:
+    """Change a bottleneck's status, responsible party, due date or notes; return the record as saved.
+
+    resolved_on follows the status: set to today when it becomes resolved, cleared when it is reopened.
+    Raises NotFound, PermissionDenied, InvalidChange or Conflict; nothing is written in those cases.
+    """
+    when = now or datetime.now()
+
+    def prepare(before: dict) -> dict:
+        after = validate_bottleneck_changes(changes, before["opened_on"])
+        status = after.get("status", before["status"])
+        if status == "resolved" and before["status"] != "resolved":
+            after["resolved_on"] = when.date()
+        elif status != "resolved" and before["resolved_on"] is not None:
+            after["resolved_on"] = None
+        return after
+
+    sql = """update bottleneck set status = $status, responsible = $responsible, due_on = $due_on, notes = $notes,
+                    resolved_on = $resolved_on, version = version + 1, updated_at = $when, updated_by = $who
+             where bottleneck_id = $id and version = $expected
+             returning version"""
+    return _write(con, "bottleneck", get_bottleneck, bottleneck_id, user, expected_version,
+                  lambda before: _complete(prepare(before), before, BOTTLENECK_FIELDS + ("resolved_on",)),
+                  sql, note, when)
+
+
+def update_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, action_id: str,
+                       expected_version: int, changes: dict, note: str | None = None,
+                       now: datetime | None = None) -> dict:
+    """Change an action item's status, owner, due date or wording; return the record as saved.
+
+    Raises NotFound, PermissionDenied, InvalidChange or Conflict; nothing is written in those cases.
+    """
+    sql = """update action_item set status = $status, owner = $owner, due_on = $due_on, text = $text,
+                    version = version + 1, updated_at = $when, updated_by = $who
+             where action_id = $id and version = $expected
+             returning version"""
+    return _write(con, "action_item", get_action_item, action_id, user, expected_version,
+                  lambda before: _complete(validate_action_changes(changes), before, ACTION_FIELDS),
+                  sql, note, now)
+
+
+def _complete(after: dict, before: dict, fields: tuple[str, ...]) -> dict:
+    # The update statement sets every editable column, so unchanged ones keep their value; only real
+    # differences end up in the diff (and so in change_event).
+    return {f: before.get(f) for f in fields} | after
+
+
+def create_meeting(con: duckdb.DuckDBPyConnection, user: auth.User | None, held_on, title: str) -> str:
+    """Record a Council of Operators meeting (regulator, ministry, admin); return its id ('M-2026-11')."""
+    if user is None or user.role not in auth.ALL_DATA_ROLES:
+        who = "anonymous" if user is None else f"{user.username} ({user.role})"
+        raise auth.PermissionDenied(f"{who} may not record meetings")
+    day = parse_date(held_on, "held_on")
+    if day is None:
+        raise InvalidChange("held_on", "required", held_on)
+    title = clean_text(title, TITLE_MAX)
+    if title is None:
+        raise InvalidChange("title", "required", title)
+    con.execute("begin transaction")
+    try:
+        base = f"M-{day:%Y-%m}"
+        taken = {r[0] for r in con.execute("select meeting_id from meeting where meeting_id like $p",
+                                           {"p": base + "%"}).fetchall()}
+        meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
+                                                         if f"{base}-{i}" not in taken)
+        con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
+        db.bump_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return meeting_id
+
+
+def create_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, meeting_id: str,
+                       region_code: str | None, topic: str, text: str, owner: str, due_on=None,
+                       note: str | None = None, now: datetime | None = None) -> str:
+    """Record an action item as it is decided (regulator, ministry, admin; akimat for its own region).
+
+    region_code None is a national item. Returns the new id ('A-0123'); its creation is in the history.
+    """
+    auth.require_edit(user, region_code)
+    topic = _choice("topic", topic, TOPICS)
+    values = validate_action_changes({"text": text, "owner": owner, "due_on": due_on, "status": "open"})
+    note = clean_text(note, NOTE_MAX)
+    when = now or datetime.now()
+    con.execute("begin transaction")
+    try:
+        if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
+            raise NotFound(meeting_id)
+        if region_code is not None and con.execute("select 1 from region where region_code = $r",
+                                                   {"r": region_code}).fetchone() is None:
+            raise InvalidChange("region_code", "not_allowed", region_code)
+        last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
+                              where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
+        action_id = f"A-{last + 1:04d}"
+        con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on,
+                                                status, version, updated_at, updated_by)
+                       values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who)""",
+                    {"id": action_id, "meeting": meeting_id, "region": region_code, "topic": topic,
+                     "text": values["text"], "owner": values["owner"], "due": values["due_on"], "when": when,
+                     "who": user.username})
+        _record_events(con, "action_item", action_id, user.username, when,
+                       {"status": "open", "text": values["text"], "owner": values["owner"],
+                        "due_on": values["due_on"]}, {}, note)
+        db.bump_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return action_id
+
+
+# ---- saying it in the user's language (pure: the pages show these) -------------------------------
+
+_CODE_KEYS = {  # field -> (message key prefix, allowed codes): codes outside the list are shown as they are
+    ("bottleneck", "status"): ("editlog.status_", BOTTLENECK_STATUSES),
+    ("bottleneck", "responsible"): ("editlog.responsible_", RESPONSIBLE),
+    ("action_item", "status"): ("actions.status_", ACTION_STATUSES),
+    ("action_item", "owner"): ("actions.owner_", OWNERS),
+    ("action_item", "topic"): ("actions.topic_", TOPICS),
+}
+_DATE_FIELDS = ("due_on", "resolved_on", "held_on")
+
+
+def fmt_time(value, lang: str) -> str:
+    """'13 Oct 2026 14:05' in the language; '—' for nothing."""
+    if value is None or value != value:
+        return "—"
+    value = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    if not isinstance(value, datetime):
+        return i18n.fmt_date(value, lang)
+    return f"{i18n.fmt_date(value, lang)} {value:%H:%M}"
+
+
+def field_name(field: str, lang: str) -> str:
+    """The name of an editable field ('Due date', 'Срок' …)."""
+    return i18n.t(f"editlog.field_{field}", lang) if f"editlog.field_{field}" in i18n.catalogue("en") else field
+
+
+def display_value(entity: str, field: str, value, lang: str) -> str:
+    """A stored value as people read it: translated codes, dates in the language, text as written."""
+    if value is None or value != value or value == "":
+        return "—"
+    if field in _DATE_FIELDS:
+        try:
+            return i18n.fmt_date(parse_date(value if isinstance(value, date) else str(value)[:10], field), lang)
+        except InvalidChange:
+            return str(value)
+    prefix, codes = _CODE_KEYS.get((entity, field), (None, ()))
+    if prefix and value in codes:
+        return i18n.t(prefix + value, lang)
+    return str(value)
+
+
+def history_table(events: pd.DataFrame, entity: str, lang: str) -> pd.DataFrame:
+    """change_event rows as a table to read and download: when, who, field, before → after, note."""
+    col = {k: i18n.t(f"editlog.col_{k}", lang) for k in ("when", "who", "field", "before", "after", "note")}
+    return pd.DataFrame({
+        col["when"]: [fmt_time(v, lang) for v in events.changed_at],
+        col["who"]: events.changed_by.astype(str).to_list(),
+        col["field"]: [field_name(f, lang) for f in events.field],
+        col["before"]: [display_value(entity, f, v, lang) for f, v in zip(events.field, events.old_value)],
+        col["after"]: [display_value(entity, f, v, lang) for f, v in zip(events.field, events.new_value)],
+        col["note"]: [v if isinstance(v, str) else "" for v in events.note],
+    })
+
+
+def place(row, prefix: str, lang: str) -> str | None:
+    """The name of the place in columns <prefix>_kk/_ru/_en of a row, in the language (None if unknown)."""
+    names = {f"name_{lg}": row[f"{prefix}_{lg}"] for lg in ("kk", "ru", "en")}
+    return i18n.place_name(names, lang) if isinstance(names["name_ru"], str) else None
+
+
+def _days(value, lang: str) -> str:
+    return "" if value is None or value != value else i18n.fmt_number(value, lang)
+
+
+def bottleneck_label(row, lang: str, region_name) -> str:
+    """How a bottleneck reads in a picker: id, kind, district, operator, age, status."""
+    return i18n.t("editlog.choice_label", lang, id=row["bottleneck_id"], kind=i18n.t(f"editlog.kind_{row['kind']}", lang),
+                  place=place(row, "district", lang) or region_name(row["region_code"]),
+                  operator=row["operator_name"] or row["operator_code"], days=_days(row["open_days"], lang),
+                  status=display_value("bottleneck", "status", row["status"], lang))
+
+
+def bottleneck_list_table(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+    """The picker's bottlenecks as a table to read and download, in the language."""
+    def col(key: str) -> str:
+        return i18n.t(f"editlog.{key}", lang)
+
+    rows = frame.to_dict("records")
+    return pd.DataFrame({
+        "ID": [r["bottleneck_id"] for r in rows],
+        col("kind"): [i18n.t(f"editlog.kind_{r['kind']}", lang) for r in rows],
+        col("field_status"): [display_value("bottleneck", "status", r["status"], lang) for r in rows],
+        col("field_responsible"): [display_value("bottleneck", "responsible", r["responsible"], lang) for r in rows],
+        i18n.t("common.region", lang): [region_name(r["region_code"]) for r in rows],
+        i18n.t("common.district", lang): [place(r, "district", lang) or "—" for r in rows],
+        i18n.t("common.operator", lang): [r["operator_name"] or r["operator_code"] for r in rows],
+        col("opened_on"): [i18n.fmt_date(r["opened_on"], lang) for r in rows],
+        col("field_due_on"): [display_value("bottleneck", "due_on", r["due_on"], lang) for r in rows],
+        col("open_days"): [_days(r["open_days"], lang) for r in rows],
+        col("overdue_days"): [_days(r["overdue_days"], lang) for r in rows],
+    })
+
+
+def bottleneck_details(rec, lang: str, region_name) -> pd.DataFrame:
+    """What is known about one bottleneck, as (what, value) rows of plain text."""
+    where = [place(rec, "place", lang), place(rec, "district", lang), region_name(rec["region_code"])]
+    items = [
+        ("editlog.place", " · ".join(p for p in where if p)),
+        ("common.operator", rec["operator_name"] or rec["operator_code"]),
+        ("editlog.site", rec["site_ref"]),
+        ("editlog.rollout_item", rec["rollout_item_id"]),
+        ("editlog.opened_on", i18n.fmt_date(rec["opened_on"], lang)),
+        ("editlog.field_resolved_on", display_value("bottleneck", "resolved_on", rec["resolved_on"], lang)),
+        ("editlog.description", rec["description"]),
+        ("editlog.field_notes", rec["notes"]),
+        ("editlog.last_change", f"{fmt_time(rec['updated_at'], lang)} · {rec['updated_by'] or '—'}"),
+        ("editlog.version", str(rec["version"])),
+    ]
+    return pd.DataFrame({i18n.t("editlog.col_field", lang): [i18n.t(k, lang) for k, _ in items],
+                         i18n.t("editlog.col_value", lang): [v if isinstance(v, str) and v else "—" for _, v in items]})
+
+
+def describe_error(exc: Exception, lang: str) -> tuple[str, str]:
+    """(level, message) for a refused write: 'warning' for a conflict, 'error' otherwise."""
+    if isinstance(exc, Conflict):
+        now = exc.current or {}
+        return "warning", i18n.t("editlog.conflict", lang, who=now.get("updated_by") or "?",
+                                 time=fmt_time(now.get("updated_at"), lang), version=now.get("version", "?"))
+    if isinstance(exc, auth.PermissionDenied):
+        return "error", i18n.t("editlog.denied", lang)
+    if isinstance(exc, InvalidChange):
+        reason = exc.reason if exc.reason in ("bad_date", "not_allowed", "not_editable", "required",
+                                              "before_opened") else "not_allowed"
+        return "error", i18n.t(f"editlog.invalid_{reason}", lang, field=field_name(exc.field, lang))
+    if isinstance(exc, NotFound):
+        return "error", i18n.t("editlog.gone", lang)
+    raise exc
