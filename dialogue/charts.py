@@ -181,3 +181,92 @@ def stacked_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, l
                       show_text=False)
     fig.update_layout(barmode="stack")
     return fig
+
+
+def _month_start(day) -> date:
+    day = pd.Timestamp(day)
+    return date(day.year, day.month, 1)
+
+
+def plan_actual(frame: pd.DataFrame, x: str, planned: str, done: str, names: dict, lang: str, y_title: str,
+                title: str | None = None, deadline: date | None = None, forecast: tuple | None = None,
+                value_format: str = ",.0f", height: int = 420) -> go.Figure:
+    """Cumulative plan (dashed) against cumulative actual (solid) over months; optional deadline line and a
+    dotted projection from the last actual point to `forecast` = (date, value). `names` labels 'planned',
+    'done', 'forecast' and 'deadline'."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=frame[x], y=frame[planned], mode="lines", name=names["planned"],
+                             line={"color": MUTED, "width": 2, "dash": "dash"},
+                             hovertemplate=f"%{{y:{value_format}}}<extra>{names['planned']}</extra>"))
+    actual = frame.dropna(subset=[done])
+    fig.add_trace(go.Scatter(x=actual[x], y=actual[done], mode="lines", name=names["done"],
+                             line={"color": PRIMARY, "width": 3},
+                             hovertemplate=f"%{{y:{value_format}}}<extra>{names['done']}</extra>"))
+    extra = []
+    if forecast is not None and len(actual):
+        last = actual.iloc[-1]
+        fig.add_trace(go.Scatter(x=[last[x], forecast[0]], y=[last[done], forecast[1]], mode="lines+markers",
+                                 name=names["forecast"], line={"color": PRIMARY, "width": 2, "dash": "dot"},
+                                 marker={"size": [0, 9]},
+                                 hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:{value_format}}}<extra>{names['forecast']}</extra>"))
+        extra.append(_month_start(forecast[0]))
+    if deadline is not None:
+        # A shape, not add_vline: vline annotations fail on date axes in some plotly versions.
+        fig.add_shape(type="line", x0=deadline, x1=deadline, y0=0, y1=1, yref="paper",
+                      line={"color": RAG_COLOURS["red"], "width": 1.5, "dash": "dash"})
+        fig.add_annotation(x=deadline, y=1, yref="paper", text=names["deadline"], showarrow=False,
+                           xanchor="right", yanchor="top", font={"color": RAG_COLOURS["red"], "size": 13})
+        extra.append(_month_start(deadline))
+    if len(frame):
+        values, labels = month_ticks([_month_start(m) for m in frame[x]] + extra, lang)
+        fig.update_xaxes(tickvals=values, ticktext=labels)
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    return style(fig, lang, title, height)
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, lang: str, title: str | None = None,
+                 horizontal: bool = False, percent: bool = False, colours: dict | None = None,
+                 customdata: str | None = None, axis_title: str | None = None, value_format: str = ",.0f",
+                 height: int = 420) -> go.Figure:
+    """Bars stacked per category, one colour per series in `names` order; the value axis fits the stacks.
+    With percent=True the values are shares (0-100) written inside the bars (100% stacked bars).
+    `customdata` names a column (e.g. a region code) that a click on a bar reports."""
+    fig = go.Figure()
+    axis = "x" if horizontal else "y"
+    suffix = "%" if percent else ""
+    for i, (key, label) in enumerate(names.items()):
+        part = frame[frame[series] == key]
+        if part.empty:
+            continue
+        values = {"x": part[y], "y": part[x], "orientation": "h"} if horizontal else {"x": part[x], "y": part[y]}
+        fig.add_trace(go.Bar(
+            **values, name=label, marker={"color": (colours or {}).get(key, PALETTE[i % len(PALETTE)])},
+            texttemplate=f"%{{{axis}:{value_format}}}{suffix}" if percent else None, textposition="inside",
+            insidetextanchor="middle", customdata=part[customdata] if customdata else None,
+            hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{axis}:{value_format}}}{suffix}<extra>{label}</extra>",
+        ))
+    # Labels too small for their segment are hidden rather than shrunk to nothing.
+    fig.update_layout(barmode="stack", bargap=0.25, uniformtext={"minsize": 11, "mode": "hide"})
+    value_axis = {"title": axis_title, "range": [0, 100]} if percent else {"title": axis_title, "rangemode": "tozero"}
+    category_axis = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[x]))}
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(**category_axis, autorange="reversed")
+    else:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(**category_axis)
+    return style(fig, lang, title, height)
+
+
+def reference_marks(fig: go.Figure, categories: list, values: list, label: str, value_format: str = ",.0f") -> go.Figure:
+    """Short dark marks across vertical bars at a reference value per category (e.g. the speed a firm
+    needs); the value axis grows to show them."""
+    fig.add_trace(go.Scatter(
+        x=categories, y=values, mode="markers", name=label,
+        marker={"symbol": "line-ew", "size": 56, "line": {"width": 4, "color": INK}},
+        hovertemplate=f"%{{x}}: %{{y:{value_format}}}<extra>{label}</extra>",
+    ))
+    current = fig.layout.yaxis.range
+    top = max([v for v in values if v == v] + [current[1] if current else 0])
+    fig.update_yaxes(range=[0, top * 1.15])
+    return fig

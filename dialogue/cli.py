@@ -20,6 +20,92 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: one line from stdin with --password-stdin, else typed twice (never from argv)."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _known_operators(args: argparse.Namespace) -> list[str]:
+    """Operator codes of the warehouse (read-only; the running app may hold the file, so say so)."""
+    import duckdb
+
+    from dialogue import db
+
+    path = db.db_path(args.db)
+    if not path.is_file():
+        raise ValueError(f"no warehouse at {path}: build or load it first, operators are checked against it")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        raise ValueError(f"cannot read operator codes from {path} (is the app running on it?): {exc}") from None
+    try:
+        return [r[0] for r in con.execute("select operator_code from operator order by 1").fetchall()]
+    finally:
+        con.close()
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Manage the accounts of the users file (argon2-hashed passwords; path from --users or $DIALOGUE_USERS)."""
+    from dialogue import auth, geography
+
+    path = auth.users_path(args.users)
+    if args.action == "list":
+        entries = auth.load_users(path)
+        for e in entries.values():
+            scope = e.get("region_code") or e.get("operator_code") or ""
+            login = ("password" if e.get("password_hash") else "") + (f" oidc:{e['oidc_email']}" if e.get("oidc_email") else "")
+            print(f"{e['username']:<24} {e['role']:<10} {scope:<8} {login.strip()}")
+        print(f"{len(entries)} user(s) in {path}")
+        return 0
+    if args.action == "remove":
+        auth.remove_user(args.name, path)
+        print(f"removed {auth.normalise_username(args.name)} from {path}")
+        return 0
+    if args.action == "passwd":
+        if auth.find_user(args.name, path) is None:
+            raise ValueError(f"no user {args.name!r}")
+        auth.set_password(args.name, _read_password(args), path)
+        print(f"password of {auth.normalise_username(args.name)} changed")
+        return 0
+    regions = geography.read_reference("regions.csv").region_code.tolist()
+    operators = _known_operators(args) if args.role == "operator" else []
+    password = None if args.no_password else _read_password(args)
+    entry = auth.add_user(args.name, args.role, password, region_code=args.region, operator_code=args.operator,
+                          display_name=args.display_name, oidc_email=args.oidc_email, known_regions=regions,
+                          known_operators=operators, path=path)
+    print(f"added {entry['username']} ({entry['role']}) to {path}")
+    return 0
+
+
+def _add_users_parser(sub) -> None:
+    users = sub.add_parser("users", help="manage user accounts (add, list, remove, passwd)")
+    users.add_argument("--users", help="users file (default: $DIALOGUE_USERS or data/users.json)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="viewer, akimat, operator, atameken, regulator, ministry, admin")
+    add.add_argument("--region", help="akimat users: their region, e.g. KZ-23")
+    add.add_argument("--operator", help="operator users: their operator code")
+    add.add_argument("--display-name")
+    add.add_argument("--oidc-email", help="the e-mail of the organisation login (OIDC) that signs in as this user")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin, not the terminal")
+    add.add_argument("--no-password", action="store_true", help="organisation login only (needs --oidc-email)")
+    actions.add_parser("list", help="list the accounts (never the hashes)")
+    remove = actions.add_parser("remove", help="delete an account")
+    remove.add_argument("name")
+    passwd = actions.add_parser("passwd", help="set a new password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users.set_defaults(handler=cmd_users)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dialogue", description="Connectivity Dialogue warehouse tools")
     parser.add_argument("--db", help="warehouse file (default: $DIALOGUE_DB or data/warehouse.duckdb)")
@@ -29,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
     demo.add_argument("--seed", type=int, default=20240101)
     demo.set_defaults(handler=cmd_demo)
+    _add_users_parser(sub)
     return parser
 
 

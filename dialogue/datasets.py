@@ -220,9 +220,11 @@ def match_headers(dataset: Dataset, headers: list[str]) -> HeaderMatch:
     return HeaderMatch(found, missing, unknown, repeated)
 
 
-def best_match(headers: list[str]) -> str | None:
+def best_match(headers: list[str], exclude: str | None = None) -> str | None:
     """The dataset whose required columns a header line carries completely, if any (a wrong-file hint)."""
     for name, ds in DATASETS.items():
+        if name == exclude:
+            continue
         m = match_headers(ds, headers)
         if not m.missing and len(m.columns) >= len(ds.required):
             return name

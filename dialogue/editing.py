@@ -448,6 +448,29 @@ def bottleneck_details(rec, lang: str, region_name) -> pd.DataFrame:
                          i18n.t("editlog.col_value", lang): [v if isinstance(v, str) and v else "—" for _, v in items]})
 
 
+def action_label(row, lang: str) -> str:
+    """How an action item reads in a picker: id, status and the start of its wording."""
+    text = row["text"] if len(row["text"]) <= 80 else row["text"][:79] + "…"
+    return f"{row['action_id']} · {display_value('action_item', 'status', row['status'], lang)} · {text}"
+
+
+def action_items_table(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFrame:
+    """Action items as a table to read and download, in the language (national items say so)."""
+    rows = frame.to_dict("records")
+    return pd.DataFrame({
+        "ID": [r["action_id"] for r in rows],
+        i18n.t("actions.meeting", lang): [i18n.fmt_date(r["held_on"], lang) for r in rows],
+        i18n.t("common.region", lang): [region_name(r["region_code"]) if isinstance(r["region_code"], str)
+                                        else i18n.t("actions.national", lang) for r in rows],
+        field_name("topic", lang): [display_value("action_item", "topic", r["topic"], lang) for r in rows],
+        field_name("text", lang): [r["text"] for r in rows],
+        field_name("owner", lang): [display_value("action_item", "owner", r["owner"], lang) for r in rows],
+        field_name("due_on", lang): [display_value("action_item", "due_on", r["due_on"], lang) for r in rows],
+        field_name("status", lang): [display_value("action_item", "status", r["status"], lang) for r in rows],
+        i18n.t("editlog.overdue_days", lang): [_days(r["overdue_days"], lang) for r in rows],
+    })
+
+
 def describe_error(exc: Exception, lang: str) -> tuple[str, str]:
     """(level, message) for a refused write: 'warning' for a conflict, 'error' otherwise."""
     if isinstance(exc, Conflict):

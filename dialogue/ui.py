@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dialogue import auth, db, editing, i18n, periods
 
@@ -24,6 +25,7 @@ ROOT = db.ROOT
 # Plotly geo maps fetch a base topojson from a CDN; this local stub keeps them offline.
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "/app/static/topojson/",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"]}
+_last_language = i18n.DEFAULT_LANGUAGE
 NATIONAL = "KZ"  # the whole country, wherever a region code is expected
 _PAGE_HEADER = re.compile(r"^# page: (.*)$", re.M)
 
@@ -69,7 +71,14 @@ def filters() -> Filters:
 
 
 def lang() -> str:
-    return st.session_state.get("filters").lang if "filters" in st.session_state else i18n.DEFAULT_LANGUAGE
+    """The chosen language.
+
+    Outside a script run (AppTest formatting a widget's options from the test's own thread) there is
+    no session state: fall back to the language of the last run, so labels match what was drawn.
+    """
+    if get_script_run_ctx() is None:
+        return _last_language
+    return st.session_state["filters"].lang if "filters" in st.session_state else i18n.DEFAULT_LANGUAGE
 
 
 def t(key: str, **values) -> str:
@@ -166,16 +175,17 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def table(frame: pd.DataFrame, columns: dict, name: str, key: str, formats: dict | None = None,
-          height: int | str = "auto") -> None:
+          height: int | str = "auto", limit: int | None = None) -> None:
     """A table with translated headers (the `columns` only, in order) and its CSV/Excel downloads.
 
     `formats` maps a column to a function giving its text on screen (i18n.fmt_* in the language);
-    the downloads keep the raw numbers so Excel can compute with them.
+    the downloads keep the raw numbers so Excel can compute with them. `limit` caps the rows shown
+    on screen (a long log stays light in the browser); the downloads still hold every row.
     """
     data = frame[list(columns)]
-    shown = data.copy()
+    shown = data.head(limit).copy() if limit else data.copy()
     for col, fmt in (formats or {}).items():
-        shown[col] = data[col].map(fmt)
+        shown[col] = shown[col].map(fmt)
     config = {columns[col]: st.column_config.Column(alignment="right") for col in (formats or {})}
     st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch", height=height,
                  column_config=config)
@@ -209,22 +219,29 @@ def _on_kind_change() -> None:
 
 
 def follow_region_click(event, key: str, field: str = "location") -> None:
-    """A click on a region (a map area, a bar) filters the whole app to it.
+    """Make a clickable chart (shown with ui.chart(..., clickable=True)) filter the app to the region
+    clicked; `field` is the point attribute holding the region code.
 
-    The sidebar widget already exists in this run, so the choice waits in `pending_region` for the
-    rerun; a selection is acted on once, so going back to "all" is not undone by a stale click.
+    The click is applied at the start of the next run, before the sidebar's region widget exists
+    (a widget's value cannot change once drawn); each selection is acted on once, so going back to
+    "all" is not undone by a stale click. `event` is the chart's return value, accepted for clarity.
     """
-    points = ((event or {}).get("selection") or {}).get("points") or []
-    code = next((p.get(field) for p in points if p.get(field)), None)
-    handled_key = f"_handled_{key}"
-    if code is None:
-        st.session_state.pop(handled_key, None)
-        return
-    if code != st.session_state.get(handled_key):
-        st.session_state[handled_key] = code
-        if code != filters().region and code in set(regions().region_code):
-            st.session_state.pending_region = code
-            st.rerun()
+    st.session_state.setdefault("_region_click_fields", {})[key] = field
+
+
+def _apply_region_clicks(codes: list[str]) -> None:
+    ss = st.session_state
+    for key, field in ss.get("_region_click_fields", {}).items():
+        state = ss.get(key) or {}
+        points = (state.get("selection") or {}).get("points") or []
+        code = next((p.get(field) for p in points if p.get(field)), None)
+        handled_key = f"_handled_{key}"
+        if code is None:
+            ss.pop(handled_key, None)
+        elif code != ss.get(handled_key):
+            ss[handled_key] = code
+            if code in codes:
+                ss.f_region = code
 
 
 def init_filters() -> Filters:
@@ -247,8 +264,7 @@ def init_filters() -> Filters:
             asked = default
         ss.f_kind, ss.f_period = asked.kind, asked.key
 
-    if "pending_region" in ss:
-        ss.f_region = ss.pop("pending_region")
+    _apply_region_clicks(codes)
     sb = st.sidebar
     sb.markdown(f"### {i18n.t('common.app_title', ss.f_lang)}")
     sb.caption(i18n.t("common.app_subtitle", ss.f_lang))
@@ -271,6 +287,8 @@ def init_filters() -> Filters:
 
     f = Filters(None if ss.f_region == NATIONAL else ss.f_region, periods.parse(ss.f_period), lg)
     ss.filters = f
+    global _last_language
+    _last_language = lg
     for key, value in url_params(f).items():
         if qp.get(key) != value:
             qp[key] = value
@@ -401,29 +419,32 @@ def require_sign_in() -> None:
     st.stop()
 
 
-def write(func, *args, done: str, forget: str | None = None, **kwargs) -> None:
-    """Run a dialogue.editing write on its own cursor, then rerun; flash() shows the outcome once.
+def write(func, *args, done, slot: str = "main", forget: str | None = None, **kwargs) -> None:
+    """Run a dialogue.editing write on its own cursor, then rerun; flash(slot) shows the outcome once.
 
-    `forget` names the session key holding the version a form was opened at: dropped after a save or a
-    conflict, so the form reopens on the record as it is now (kept after a bad value, to be corrected).
+    `done` is the success message, or a function of what func returned (e.g. the new id). `forget` names
+    the session key holding the version a form was opened at: dropped after a save or a conflict, so the
+    form reopens on the record as it is now (kept after a bad value, to be corrected).
     """
     cur = connection().cursor()
     try:
-        func(cur, *args, **kwargs)
-        outcome, reopen = ("success", done), True
+        result = func(cur, *args, **kwargs)
+        outcome, reopen = ("success", done(result) if callable(done) else done), True
     except (editing.Conflict, editing.InvalidChange, editing.NotFound, auth.PermissionDenied) as exc:
         log.warning("edit refused: %s", exc)
         outcome, reopen = editing.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
     finally:
         cur.close()
-    st.session_state["_flash"] = outcome
+    st.session_state["_flash"] = (slot, *outcome)
     if reopen and forget:
         st.session_state.pop(forget, None)
     st.rerun()
 
 
-def flash() -> None:
-    """Show, once, the outcome of the last write (saved, conflict, refused)."""
-    level, text = st.session_state.pop("_flash", (None, None))
+def flash(slot: str = "main") -> None:
+    """Show, once and where the form is, the outcome of the last write (saved, conflict, refused)."""
+    if st.session_state.get("_flash", ("",))[0] != slot:
+        return
+    _, level, text = st.session_state.pop("_flash")
     if level in ("success", "warning", "error"):
         getattr(st, level)(text)

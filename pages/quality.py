@@ -17,7 +17,7 @@ BAND_COLOURS = {"lt_2": "#C8102E", "2_10": "#E0604A", "10_25": "#F0A35E", "25_50
 TREND_METRICS = ("median_download_mbps", "median_upload_mbps", "median_latency_ms")
 
 f = ui.filters()
-lang = f.lang
+lang = f.lang  # widgets' format_func use it directly: AppTest calls them outside the session
 ui.page_title("quality.page_title")
 
 values = ui.query("kpi/region_values", **f.period.params())
@@ -115,7 +115,7 @@ with st.expander(ui.t("quality.matrix_table")):
 # ---- one KPI on the map and ranked ------------------------------------------------------------------
 st.subheader(ui.t("quality.map_title_districts" if f.region else "quality.map_title"))
 pick, about = st.columns([5, 1], vertical_alignment="bottom")
-chosen = pick.selectbox(ui.t("quality.map_kpi"), MATRIX_KPIS, format_func=lambda c: ui.t(f"kpi.name_{c}"),
+chosen = pick.selectbox(ui.t("quality.map_kpi"), MATRIX_KPIS, format_func=lambda c: i18n.t(f"kpi.name_{c}", lang),
                         key="quality_map_kpi")
 with about.popover(ui.t("kpi.definition"), icon=":material/info:", width="stretch"):
     st.markdown(definition_markdown(chosen))
@@ -159,9 +159,9 @@ window = periods.add_months(f.period.end, -24)
 trend = ui.query("quality/monthly_medians", region=f.region, from_date=window, end_date=f.period.end)
 c1, c2 = st.columns(2)
 by = c1.segmented_control(ui.t("quality.trend_by"), ("technology", "operator"), default="technology", required=True,
-                          format_func=lambda d: ui.t(f"quality.by_{d}"), key="quality_trend_by")
+                          format_func=lambda d: i18n.t(f"quality.by_{d}", lang), key="quality_trend_by")
 metric = c2.segmented_control(ui.t("quality.trend_metric"), TREND_METRICS, default=TREND_METRICS[0],
-                              required=True, format_func=lambda m: ui.t(f"quality.metric_{m}"),
+                              required=True, format_func=lambda m: i18n.t(f"quality.metric_{m}", lang),
                               key="quality_trend_metric")
 part = trend[(trend.dimension == by) & trend[metric].notna()]
 if len(part):

@@ -71,7 +71,7 @@ def browser():
         b.close()
 
 
-def open_page(browser, url: str, width: int = 1440, height: int = 1000):
+def open_page(browser, url: str, width: int = 1440, height: int = 2200):
     """Open url; return the page, the console errors and the requests that left 127.0.0.1."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
