@@ -106,8 +106,14 @@ def _rng(seed: int, *keys: int) -> np.random.Generator:
 
 
 def _dict_array(codes: np.ndarray, values) -> pa.DictionaryArray:
-    """A categorical column: integer codes into a list of strings."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)), pa.array(list(values)))
+    """A categorical column: integer codes into a list of strings (pass a pa.Array to reuse it)."""
+    dictionary = values if isinstance(values, pa.Array) else pa.array(list(values), type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)), dictionary)
+
+
+def _strings(values) -> pa.Array:
+    """A text column as an Arrow array, built once and reused as a dictionary."""
+    return pa.array(list(values), type=pa.string())
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | pd.DataFrame) -> int:
@@ -419,7 +425,8 @@ def _plan_rollout(geo: _Geo, seed: int, span: _Span) -> pd.DataFrame:
     # Story: mast permits in Almaty region and Zhetysu opened 9-12 months before as_of and still waiting,
     # blocking the 4G items due around now.
     story = (items.programme.isin(["road_4g", "4g_settlement"]).to_numpy() & np.isin(region, PERMIT_STORY_REGIONS)
-             & (planned >= span.as_of - np.timedelta64(330, "D")) & (planned <= span.as_of + np.timedelta64(240, "D"))
+             & (planned >= span.as_of - np.timedelta64(330, "D"))
+             & (planned <= span.as_of + np.timedelta64(240, "D"))
              & (rng.random(n) < 0.85))
     kind = np.where(story, "mast_permit", kind)
     opened = np.where(story, span.as_of - _days(rng, 270, 366, n), opened)
@@ -436,8 +443,8 @@ def _plan_rollout(geo: _Geo, seed: int, span: _Span) -> pd.DataFrame:
                   & ~blocked & (planned < span.as_of) & (completion > span.last))
     kind = np.where(late_fibre, "land_plot", kind)
     opened = np.where(late_fibre, np.maximum(planned - _days(rng, 0, 60, n), np.datetime64("2024-01-03")), opened)
-    duration = np.where(late_fibre, np.maximum((completion - opened).astype(np.int64) - rng.integers(20, 40, n), 5),
-                        duration)
+    waited = (completion - opened).astype(np.int64) - rng.integers(20, 40, n)
+    duration = np.where(late_fibre, np.maximum(waited, 5), duration)
     blocked |= late_fibre
 
     # Cancelled: a handful of road and last-mile items not yet started.
@@ -605,8 +612,9 @@ def _speed_chunk(rng, m: int, n: int, span: _Span, u: dict, fibre_m: np.ndarray,
                                                    rng.uniform(0.15, 0.3, n)], rng.uniform(0.3, 0.5, n))
     latency = np.select(
         [fibre, adsl, tech == G4, tech == G5, tech == G3],
-        [np.clip(_lognormal(rng, 22, 40, n), 15, 60), rng.uniform(30, 60, n), np.clip(_lognormal(rng, 35, 55, n), 15, 60),
-         rng.uniform(10, 25, n), rng.uniform(80, 150, n)], np.clip(_lognormal(rng, 45, 60, n), 30, 90))
+        [np.clip(_lognormal(rng, 22, 40, n), 15, 60), rng.uniform(30, 60, n),
+         np.clip(_lognormal(rng, 35, 55, n), 15, 60), rng.uniform(10, 25, n), rng.uniform(80, 150, n)],
+        np.clip(_lognormal(rng, 45, 60, n), 30, 90))
     when = _uniform_times(rng, span.start_us[m], span.end_us[m], n)
     order = np.argsort(when, kind="stable")  # time order keeps row groups prunable by date
 
@@ -628,8 +636,8 @@ def _speed_tests(con, geo: _Geo, fibre_m, lte_m, span: _Span, seed: int, scale: 
     units = geo.units
     w = units.weight.to_numpy(float)
     u = {"cum": np.cumsum(w) / w.sum(), "profile": units.profile.to_numpy(), "is_rural": units.is_rural.to_numpy(),
-         "quality": units.quality.to_numpy(), "kato": units.kato.tolist(), "region_code": units.region_code.tolist(),
-         "district_kato": units.district_kato.tolist()}
+         "quality": units.quality.to_numpy(), "kato": _strings(units.kato),
+         "region_code": _strings(units.region_code), "district_kato": _strings(units.district_kato)}
     total = 0
     for m, n in enumerate(_month_counts(span, scale.speed_tests_per_month)):
         if n:
@@ -651,11 +659,13 @@ def _complaint_chunk(rng, m: int, n: int, spike: int, span: _Span, u: dict) -> d
     rural = u["is_rural"][idx]
     mobile = rng.random(n) < 0.7
     cat = np.where(mobile, np.where(rural, _pick(rng, CATEGORY_MIX["mobile_rural"], n),
-                                    _pick(rng, CATEGORY_MIX["mobile_urban"], n)), _pick(rng, CATEGORY_MIX["fixed"], n))
+                                    _pick(rng, CATEGORY_MIX["mobile_urban"], n)),
+                   _pick(rng, CATEGORY_MIX["fixed"], n))
     op = np.where(mobile, _pick(rng, MOBILE_SHARE, n), np.where(~rural & (rng.random(n) < 0.45), 3, 0))
     if spike:
         # Story: a mobile outage at Operator B floods Mangystau with complaints within days.
-        sidx = np.minimum(np.searchsorted(u["spike_cum"], rng.random(spike), side="right"), len(u["spike_cum"]) - 1)
+        sidx = np.minimum(np.searchsorted(u["spike_cum"], rng.random(spike), side="right"),
+                          len(u["spike_cum"]) - 1)
         outage_us = span.start_us[m] + rng.integers(4, 12) * DAY_US + rng.integers(0, DAY_US)
         after = np.minimum(outage_us + rng.exponential(2.5 * DAY_US, spike).astype(np.int64), span.end_us[m] - 1)
         idx = np.concatenate([idx, u["spike_units"][sidx]])
@@ -677,8 +687,9 @@ def _complaint_funnel(rng, c: dict, cut_us: int) -> pa.Table:
     fine = np.round(100_000 * np.exp(rng.uniform(0, np.log(30), n)), -3)
     will_resolve = rng.random(n) < np.where(violation, 0.95, np.where(will_verify, 0.70, 0.80))
     resolved_at = rec + (np.clip(_lognormal(rng, 20, 60, n), 0.5, 300) * DAY_US).astype(np.int64)
-    resolved_at = np.where(will_verify, np.maximum(resolved_at, verified_at + rng.integers(DAY_US // 2, 5 * DAY_US, n)),
-                           resolved_at)
+    # Nothing is resolved before it is verified.
+    after_check = verified_at + rng.integers(DAY_US // 2, 5 * DAY_US, n)
+    resolved_at = np.where(will_verify, np.maximum(resolved_at, after_check), resolved_at)
     is_verified = will_verify & (verified_at < cut_us)
     is_resolved = will_resolve & (resolved_at < cut_us)
     status = np.select(
@@ -700,7 +711,8 @@ def _complaint_funnel(rng, c: dict, cut_us: int) -> pa.Table:
         "violation": pa.array(violation[order], mask=~is_verified[order]),
         "fine_kzt": pa.array(fine[order].astype(np.int64), mask=~(is_verified & fined)[order]),
         "resolved_at": ts(resolved_at, is_resolved),
-        "idx": c["idx"][order], "mobile": c["mobile"][order], "category": c["category"][order], "op": c["op"][order],
+        "idx": c["idx"][order], "mobile": c["mobile"][order], "category": c["category"][order],
+        "op": c["op"][order],
     })
 
 
@@ -709,7 +721,8 @@ def _complaints(con, geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: i
     w = units.weight.to_numpy(float)
     spike_units = np.flatnonzero(units.region_code.to_numpy() == SPIKE_REGION)
     u = {"cum": np.cumsum(w) / w.sum(), "is_rural": units.is_rural.to_numpy(), "spike_units": spike_units,
-         "spike_cum": np.cumsum(w[spike_units]) / w[spike_units].sum()}
+         "spike_cum": np.cumsum(w[spike_units]) / w[spike_units].sum(), "kato": _strings(units.kato),
+         "region_code": _strings(units.region_code), "district_kato": _strings(units.district_kato)}
     counts = _month_counts(span, scale.complaints_per_month)
     spike_month = span.n - 1 - 3
     usual = scale.complaints_per_month * w[spike_units].sum() / w.sum()
@@ -721,8 +734,9 @@ def _complaints(con, geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: i
         idx = t.column("idx").to_numpy()
         rows = t.drop_columns(["idx", "mobile", "category", "op"]).append_column(
             "complaint_id", pa.array(_ids("C-", np.arange(total + 1, total + len(idx) + 1), 6)))
-        for name, arr in (("kato", _dict_array(idx, units.kato)), ("region_code", _dict_array(idx, units.region_code)),
-                          ("district_kato", _dict_array(idx, units.district_kato)),
+        for name, arr in (("kato", _dict_array(idx, u["kato"])),
+                          ("region_code", _dict_array(idx, u["region_code"])),
+                          ("district_kato", _dict_array(idx, u["district_kato"])),
                           ("operator_code", _dict_array(t.column("op").to_numpy(), OP)),
                           ("service", pa.array(np.where(t.column("mobile").to_numpy(), "mobile", "fixed"))),
                           ("category", _dict_array(t.column("category").to_numpy(), CATEGORIES)),
@@ -756,8 +770,8 @@ def _bottlenecks(items: pd.DataFrame, span: _Span, seed: int, load_id: int) -> t
     rng = _rng(seed, S_BOTTLENECK)
     last = span.last
     # The blockers planned with the items ...
-    b = items[items.blocked & ~items.baseline].assign(opened_on=lambda x: x.block_opened, kind=lambda x: x.block_kind,
-                                                      days=lambda x: x.block_days)
+    b = items[items.blocked & ~items.baseline]
+    b = b.assign(opened_on=b.block_opened, kind=b.block_kind, days=b.block_days)
     # ... and smaller hold-ups that cleared before the item finished (or are still open on work underway).
     pool = items[~items.blocked & ~items.baseline & ~items.cancelled & (items.programme != "satellite")]
     minor = pool[rng.random(len(pool)) < 0.2].copy()
@@ -776,8 +790,8 @@ def _bottlenecks(items: pd.DataFrame, span: _Span, seed: int, load_id: int) -> t
     b = b.sort_values(["opened_on", "item_id"], kind="stable").reset_index(drop=True)
     n = len(b)
     if n == 0:  # as_of in the first days of 2024
-        return (pd.DataFrame(columns=["bottleneck_id", "kind", "kato", "region_code", "operator_code", "responsible",
-                                      "opened_on", "status", "version", "load_id"]),
+        return (pd.DataFrame(columns=["bottleneck_id", "kind", "kato", "region_code", "operator_code",
+                                      "responsible", "opened_on", "status", "version", "load_id"]),
                 pd.DataFrame(columns=["entity", "entity_id", "changed_at", "changed_by", "field", "old_value",
                                       "new_value", "note"]))
 
@@ -796,8 +810,8 @@ def _bottlenecks(items: pd.DataFrame, span: _Span, seed: int, load_id: int) -> t
     op = b.operator_code.to_numpy().astype(str)
     actor = np.select([responsible == "akimat", responsible == "utility", responsible == "operator",
                        responsible == "ministry"],
-                      [np.char.add("akimat.", region), np.char.add("utility.", region), np.char.add("operator.", op),
-                       np.full(n, "ministry")], "demo")
+                      [np.char.add("akimat.", region), np.char.add("utility.", region),
+                       np.char.add("operator.", op), np.full(n, "ministry")], "demo")
     reporter = np.char.add("operator.", op)
     story = b.story_permit.to_numpy()
     take_up = opened + _days(rng, 3, 40, n)
@@ -807,7 +821,8 @@ def _bottlenecks(items: pd.DataFrame, span: _Span, seed: int, load_id: int) -> t
     has_esc = (escalate < resolved) & (escalate <= last) & (rng.random(n) < np.where(story, 0.6, 0.45))
     has_res = resolved <= last
     events = []
-    for flag, when, who, new in ((np.ones(n, bool), t_open, reporter, "open"), (has_take, t_take, actor, "in_progress"),
+    for flag, when, who, new in ((np.ones(n, bool), t_open, reporter, "open"),
+                                 (has_take, t_take, actor, "in_progress"),
                                  (has_esc, t_esc, reporter, "escalated"), (has_res, t_res, actor, "resolved")):
         events.append(pd.DataFrame({"row": np.flatnonzero(flag), "changed_at": when[flag], "changed_by": who[flag],
                                     "new_value": new}))
@@ -820,18 +835,18 @@ def _bottlenecks(items: pd.DataFrame, span: _Span, seed: int, load_id: int) -> t
     kato2 = np.char.replace(region, "KZ-", "")
     seq = pd.Series(region).groupby(region).cumcount().to_numpy() + 1
     bottlenecks = pd.DataFrame({
-        "bottleneck_id": ids, "kind": kind, "kato": b.kato, "region_code": region, "district_kato": b.district_kato,
-        "operator_code": op, "site_ref": np.char.add(np.char.add("SITE-", kato2), np.char.add("-", np.char.zfill(
-            seq.astype(str), 4))),
+        "bottleneck_id": ids, "kind": kind, "kato": b.kato, "region_code": region,
+        "district_kato": b.district_kato, "operator_code": op,
+        "site_ref": [f"SITE-{k}-{i:04d}" for k, i in zip(kato2, seq, strict=True)],
         "responsible": responsible, "opened_on": opened, "due_on": due, "status": last_ev.new_value.to_numpy(),
         "resolved_on": np.where(has_res, resolved, np.datetime64("NaT")).astype("datetime64[D]"),
         "rollout_item_id": b.item_id, "description": [DESCRIPTIONS[(k, r)] for k, r in zip(kind, responsible)],
         "notes": None, "version": changes, "updated_at": last_ev.changed_at.to_numpy(),
         "updated_by": last_ev.changed_by.to_numpy(), "load_id": load_id,
     })
-    change = pd.DataFrame({"entity": "bottleneck", "entity_id": ids[ev.row.to_numpy()], "changed_at": ev.changed_at,
-                           "changed_by": ev.changed_by, "field": "status", "old_value": ev.old_value,
-                           "new_value": ev.new_value, "note": None})
+    change = pd.DataFrame({"entity": "bottleneck", "entity_id": ids[ev.row.to_numpy()],
+                           "changed_at": ev.changed_at, "changed_by": ev.changed_by, "field": "status",
+                           "old_value": ev.old_value, "new_value": ev.new_value, "note": None})
     return bottlenecks, change
 
 
@@ -862,14 +877,16 @@ def _survey(geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: int) -> pd
     other = np.where(rural, _pick(rng, [0.90, 0.05, 0.05], n), _pick(rng, [0.975, 0.005, 0.02], n))
     connection = np.where(fixed, "fixed", np.array(["mobile", "satellite", "none"])[other])
     quality = units.quality.to_numpy()[idx]
-    median = pd.Series(connection).map({"fixed": 55.0, "mobile": 22.0, "satellite": 45.0, "none": np.nan}).to_numpy()
+    median = pd.Series(connection).map({"fixed": 55.0, "mobile": 22.0, "satellite": 45.0}).to_numpy(float)
     speed = np.round(median * quality * np.exp(rng.normal(0, 0.6, n)), 1)  # NaN where no connection
     score = 1 + 4 / (1 + np.exp(-(np.log(np.where(np.isnan(speed), 1, speed)) - np.log(25)) / 0.8))
     satisfaction = np.clip(np.round(score + rng.normal(0, 0.6, n)), 1, 5)
     satisfaction = np.where(connection == "none", 1 + (rng.random(n) < 0.3), satisfaction).astype(np.int64)
     firm = _pick(rng, [0.60, 0.25, 0.12, 0.03], n)
     slow = np.nan_to_num(speed, nan=0) < 15
-    p = np.column_stack([0.30 + 0.10 * (firm == 0), 0.12 + 0.40 * slow, 0.08 + 0.25 * rural + 0.5 * (connection == "none"),
+    # Cost weighs on micro firms, speed on slow lines, availability in the countryside and without a line.
+    p = np.column_stack([0.30 + 0.10 * (firm == 0), 0.12 + 0.40 * slow,
+                         0.08 + 0.25 * rural + 0.5 * (connection == "none"),
                          np.full(n, 0.25), np.full(n, 0.10), np.full(n, 0.05)])
     has = rng.random((n, len(BARRIERS))) < p
     barriers = np.full(n, "", dtype=object)
@@ -880,8 +897,9 @@ def _survey(geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: int) -> pd
         "response_id": _ids("S-", np.arange(1, n + 1), 6), "period": period, "kato": units.kato.to_numpy()[idx],
         "region_code": region, "district_kato": units.district_kato.to_numpy()[idx],
         "firm_size": np.array(FIRM_SIZES)[firm], "sector": np.array(SECTORS)[_pick(rng, SECTOR_SHARE, n)],
-        "connection": connection, "download_mbps": pd.array(np.where(np.isnan(speed), None, speed), dtype="Float64"), "satisfaction": satisfaction, "barriers": barriers,
-        "load_id": load_id,
+        "connection": connection,
+        "download_mbps": pd.array(np.where(np.isnan(speed), None, speed), dtype="Float64"),
+        "satisfaction": satisfaction, "barriers": barriers, "load_id": load_id,
     }).sort_values(["period", "response_id"], kind="stable")
 
 
@@ -899,7 +917,10 @@ ACTIONS = {
     "business": ("atameken", ["Share the business survey findings on connectivity in {r}",
                               "Collect examples of firms in {r} held back by slow connections"]),
 }
-STORY_REGIONS = {"KZ-61": 4.0, "KZ-19": 3.0, "KZ-33": 3.0, "KZ-47": 3.0, "KZ-43": 2.0}
+# Where each topic comes up most: the regions of the demo's stories.
+TOPIC_REGIONS = {"quality": {"KZ-61": 2.0, "KZ-62": 2.0, "KZ-15": 2.0}, "complaints": {"KZ-47": 3.0},
+                 "rollout": {"KZ-61": 5.0, "KZ-43": 3.0, "KZ-19": 2.0, "KZ-33": 2.0},
+                 "bottlenecks": {"KZ-19": 4.0, "KZ-33": 4.0, "KZ-61": 4.0}, "business": {}}
 
 
 def _meetings(geo: _Geo, span: _Span, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -921,19 +942,29 @@ def _meetings(geo: _Geo, span: _Span, seed: int) -> tuple[pd.DataFrame, pd.DataF
                 pd.DataFrame(columns=["entity", "entity_id", "changed_at", "changed_by", "field", "new_value"]))
     codes = geo.regions.region_code.to_numpy()
     names = geo.regions.set_index("region_code").name_en
-    weights = np.array([STORY_REGIONS.get(c, 1.0) for c in codes])
+    spike_month = span.last.astype("datetime64[M]") - 3
+    after_spike = [d for d in held if d.astype("datetime64[M]") > spike_month]
+    spike_meeting = f"M-{after_spike[0].astype('datetime64[M]')}" if after_spike else None
     rows = []
     for meeting in meetings.itertuples():
-        for _ in range(int(rng.integers(3, 7))):
+        story = meeting.meeting_id == spike_meeting
+        for _ in range(int(rng.integers(3, 7)) - story):  # 3-6 items, the story's included
             topic = list(ACTIONS)[_pick(rng, [0.2, 0.2, 0.25, 0.25, 0.1], 1)[0]]
             owner, texts = ACTIONS[topic]
             national = rng.random() < 0.15
+            weights = [TOPIC_REGIONS[topic].get(c, 1.0) for c in codes]
             region = None if national else codes[_pick(rng, weights, 1)[0]]
             text = texts[int(rng.integers(len(texts)))].format(r="all regions" if national else names[region])
             due = meeting.held_on + np.timedelta64(int(rng.integers(30, 62)), "D")
             rows.append({"meeting_id": meeting.meeting_id, "held_on": meeting.held_on, "region_code": region,
                          "topic": topic, "text": text, "owner": owner, "due_on": due, "u": rng.random(),
                          "lag": int(rng.integers(7, 45))})
+        if story:
+            # Story: the first council after the Mangystau outage asks Operator B to account for it.
+            rows.append({"meeting_id": meeting.meeting_id, "held_on": meeting.held_on, "region_code": SPIKE_REGION,
+                         "topic": "complaints", "text": f"Operator B to report on the mobile outage in "
+                         f"{names[SPIKE_REGION]} and the compensation of its subscribers", "owner": "operator",
+                         "due_on": meeting.held_on + np.timedelta64(30, "D"), "u": 0.5, "lag": 21})
     a = pd.DataFrame(rows)
     a["action_id"] = _ids("A-", np.arange(1, len(a) + 1), 4)
     overdue = a.due_on.to_numpy() < span.as_of
@@ -946,14 +977,15 @@ def _meetings(geo: _Geo, span: _Span, seed: int) -> tuple[pd.DataFrame, pd.DataF
                             "field": "status", "old_value": None, "new_value": "open", "note": "created"})
     closed = a[a.status != "open"]
     when = np.minimum(closed.held_on.to_numpy() + closed.lag.to_numpy().astype("timedelta64[D]"), span.last)
+    akimat = closed.region_code.notna() & (closed.owner == "akimat")
     closing = pd.DataFrame({"entity": "action_item", "entity_id": closed.action_id, "changed_at": _ts(when, rng),
-                            "changed_by": np.where(closed.region_code.notna() & (closed.owner == "akimat"),
-                                                   closed.owner + "." + closed.region_code.fillna(""), closed.owner),
+                            "changed_by": np.where(akimat, "akimat." + closed.region_code.fillna(""),
+                                                   closed.owner),
                             "field": "status", "old_value": "open",
                             "new_value": closed.status.to_numpy(), "note": None})
-    closing["changed_at"] = np.maximum(closing.changed_at.to_numpy(),
-                                       created.set_index("entity_id").changed_at.reindex(closing.entity_id).to_numpy()
-                                       + np.timedelta64(1, "h"))
+    # Closed at least an hour after it was written down (a meeting held on the last day).
+    created_at = created.set_index("entity_id").changed_at.reindex(closing.entity_id).to_numpy()
+    closing["changed_at"] = np.maximum(closing.changed_at.to_numpy(), created_at + np.timedelta64(1, "h"))
     events = pd.concat([created, closing], ignore_index=True)
     latest = events.sort_values(["entity_id", "changed_at"], kind="stable").groupby("entity_id").tail(1)
     latest = latest.set_index("entity_id").reindex(a.action_id)
@@ -973,7 +1005,8 @@ TABLES = ("region", "district", "settlement", "operator", "kpi_definition", "kpi
 
 def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int = 20240101,
                     as_of: dt.date | None = None) -> dict[str, int]:
-    """Build a fresh warehouse at path: schema, reference geography, KPIs and synthetic demo facts; return row counts per table."""
+    """Build a fresh warehouse at path: schema, reference geography, KPIs and synthetic demo facts; return row
+    counts per table."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(SCALES)}")
     as_of = as_of or dt.date.today()
@@ -993,7 +1026,7 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
                 """insert into load_log (dataset, file_name, checksum_sha256, row_count, loaded_by, loaded_at,
                                          status, is_demo)
                    values (?, ?, ?, 0, 'demo', ?, 'loaded', true) returning load_id""",
-                [name, f"demo:{name}", checksum, loaded_at]).fetchone()[0]
+                [name, f"demo:{name}", checksum, loaded_at]).fetchall()[0][0]
 
         geo = _load_geo(con, seed)
         items = _plan_rollout(geo, seed, span)
@@ -1001,7 +1034,8 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         fibre_m, lte_m = _unit_months(geo, items, starts)
         counts = {
             "rollout": _insert(con, "rollout_item", _rollout_rows(items, load_ids["rollout"])),
-            "coverage": sum(_insert(con, "coverage", t) for t in _coverage_rows(starts, g5, span, load_ids["coverage"])),
+            "coverage": sum(_insert(con, "coverage", t)
+                            for t in _coverage_rows(starts, g5, span, load_ids["coverage"])),
             "speed_tests": _speed_tests(con, geo, fibre_m, lte_m, span, seed, volumes, load_ids["speed_tests"]),
             "complaints": _complaints(con, geo, span, seed, volumes, load_ids["complaints"]),
             "survey": _insert(con, "survey_response", _survey(geo, span, seed, volumes, load_ids["survey"])),
@@ -1016,11 +1050,11 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
             ["changed_at", "entity", "entity_id"], kind="stable").reset_index(drop=True)
         events.insert(0, "event_id", np.arange(1, len(events) + 1, dtype=np.int64))
         _insert(con, "change_event", events)
-        con.execute("select count(nextval('change_event_seq')) from range(?)", [len(events)])
+        con.execute("select count(nextval('change_event_seq')) from range(?)", [len(events)]).fetchall()
         for name, count in counts.items():
             con.execute("update load_log set row_count = ? where load_id = ?", [count, load_ids[name]])
         db.bump_version(con, demo_scale=scale, keep_scale=False)
-        rows = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}  # constant names
+        rows = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES}  # constant names
         con.execute("commit")
         return rows
     except BaseException:

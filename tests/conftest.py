@@ -44,7 +44,9 @@ def empty_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def small_con(small_db):
-    con = duckdb.connect(str(small_db), read_only=True)
+    # Same configuration as the app's connection (read-write): DuckDB shares one database instance per
+    # file within a process and refuses a second one with another configuration. Tests only read.
+    con = duckdb.connect(str(small_db))
     yield con
     con.close()
 
