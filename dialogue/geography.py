@@ -42,6 +42,9 @@ def load_geography(con: duckdb.DuckDBPyConnection) -> None:
         share = max(rest / n, 5000)  # a new district still has people
         d.loc[d.population_estimated & (d.region_code == code), "population"] = share
     d["population"] = d.population.round().astype("int64")
+    region_points = regions_df.set_index("region_code")[["label_lon", "label_lat"]]
+    d["label_lon"] = _to_int(d.label_lon).fillna(d.region_code.map(region_points.label_lon))
+    d["label_lat"] = _to_int(d.label_lat).fillna(d.region_code.map(region_points.label_lat))
     districts_df = d.assign(is_city_administration=d.is_city_administration == "1",
                             has_boundary=d.has_boundary == "1", name_en=d.name_en.replace("", None))
 
@@ -65,7 +68,7 @@ def load_geography(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""insert into region by name select * from regions_df""")
     con.register("districts_df", districts_df[["district_kato", "region_code", "name_kk", "name_ru", "name_en",
                                                 "is_city_administration", "population", "population_estimated",
-                                                "has_boundary"]])
+                                                "has_boundary", "label_lon", "label_lat"]])
     con.execute("insert into district by name select * from districts_df")
     con.register("settlements_df", settlements_df)
     con.execute("insert into settlement by name select * from settlements_df")

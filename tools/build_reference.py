@@ -124,6 +124,9 @@ def main(src: Path, out: Path) -> None:
             "population": p.get("total", ""), "urban_population": p.get("urban_total", ""),
             "rural_population": p.get("rural_total", ""),
             "has_boundary": int(f is not None),
+            # A point inside the district for labels and markers; districts without a polygon have none.
+            "label_lon": round(shape(f["geometry"]).representative_point().x, 4) if f else "",
+            "label_lat": round(shape(f["geometry"]).representative_point().y, 4) if f else "",
         })
     known = {d["district_kato"] for d in districts}
     missing_geo = sorted(set(geo_district) - known)
