@@ -119,18 +119,22 @@ def rag_matrix(frame: pd.DataFrame, row: str, column: str, rows: dict, columns: 
     z = grid("rag").map(lambda status: RAG_LEVELS.get(status) if isinstance(status, str) else None)
     text = grid("text").fillna("")
     hover = grid("hover" if "hover" in frame else "text").fillna("")
+    # Rows are placed by key and labelled by name: two areas with one name (a region and its namesake
+    # district) stay two rows.
+    hover = pd.DataFrame([[f"<b>{rows[r]}</b> · {columns[c]}<br>{hover.loc[r, c]}" for c in columns] for r in rows])
     # Discrete colours: a three-step scale with hard edges, grey paper behind missing cells.
     scale = [[0, RAG_TINTS["red"]], [0.333, RAG_TINTS["red"]], [0.333, RAG_TINTS["amber"]],
              [0.667, RAG_TINTS["amber"]], [0.667, RAG_TINTS["green"]], [1, RAG_TINTS["green"]]]
     fig = go.Figure(go.Heatmap(
-        z=z.values.tolist(), x=list(columns.values()), y=list(rows.values()), text=text.values.tolist(),
+        z=z.values.tolist(), x=list(columns.values()), y=list(rows), text=text.values.tolist(),
         customdata=hover.values.tolist(), zmin=-0.5, zmax=2.5,
         colorscale=scale, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
-        textfont={"color": INK, "size": 14}, hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
+        textfont={"color": INK, "size": 14}, hovertemplate="%{customdata}<extra></extra>",
     ))
-    fig.update_xaxes(side="top", tickangle=0, showgrid=False, fixedrange=True)
-    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
-    style(fig, lang, title, height or 90 + 34 * len(rows))
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True, tickfont={"size": 12})
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category",
+                     tickvals=list(rows), ticktext=list(rows.values()))
+    style(fig, lang, title, height or 100 + 34 * len(rows))
     fig.update_layout(plot_bgcolor=RAG_TINTS[None])
     return fig
 
@@ -151,8 +155,8 @@ def grouped_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, l
             hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{axis}:{value_format}}}<extra>{label}</extra>",
         ))
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
-    # Leave room beyond the longest bar for its value label.
-    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) else None
+    # Leave room beyond the longest bar for its value label (not for stacks: their total is longer).
+    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) and show_text else None
     value_range = [0, top * 1.2] if top is not None and top == top and top > 0 else None
     if horizontal:
         fig.update_yaxes(autorange="reversed")
@@ -166,9 +170,11 @@ def funnel(frame: pd.DataFrame, stage: str, value: str, text: str, lang: str, ti
            height: int = 360) -> go.Figure:
     """Stages of a process as a funnel; `text` carries the counts and conversion rates, formatted."""
     fig = go.Figure(go.Funnel(
-        y=frame[stage], x=frame[value], text=frame[text], textinfo="text", textposition="inside",
+        y=frame[stage], x=frame[value], text=frame[text], textinfo="text", textposition="auto",
         marker={"color": PALETTE[: len(frame)]}, connector={"line": {"color": GRID}},
-        textfont={"size": 15, "color": "white"}, hovertemplate="%{y}: %{text}<extra></extra>",
+        # Narrow stages get their text beside the bar, in ink, rather than shrunk inside it.
+        insidetextfont={"size": 15, "color": "white"}, outsidetextfont={"size": 15, "color": INK},
+        constraintext="none", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     return style(fig, lang, title, height)
 
@@ -180,6 +186,18 @@ def stacked_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, l
     fig = grouped_bar(frame, x, y, series, names, lang, title, horizontal, ",.0f", axis_title, colours, height,
                       show_text=False)
     fig.update_layout(barmode="stack")
+    if len(frame) and frame.groupby(x)[y].sum().max() <= 10:
+        # Small counts: whole-number ticks, not 0.5 steps.
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=1)
+    return fig
+
+
+def _legend_under_title(fig: go.Figure, height: int, title: str | None) -> go.Figure:
+    """Hang the legend from the top of the figure just under the title: placed in container coordinates
+    it pushes the plot down as far as it needs, so on a narrow screen (or with long Kazakh and Russian
+    names) it wraps onto more rows instead of running into the title."""
+    fig.update_layout(legend={"orientation": "h", "xref": "container", "x": 0, "yref": "container",
+                              "y": 1 - (38 if title else 6) / height, "yanchor": "top", "traceorder": "normal"})
     return fig
 
 
@@ -221,16 +239,18 @@ def plan_actual(frame: pd.DataFrame, x: str, planned: str, done: str, names: dic
         values, labels = month_ticks([_month_start(m) for m in frame[x]] + extra, lang)
         fig.update_xaxes(tickvals=values, ticktext=labels)
     fig.update_yaxes(title=y_title, rangemode="tozero")
-    return style(fig, lang, title, height)
+    style(fig, lang, title, height)
+    return _legend_under_title(fig, height, title)
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, lang: str, title: str | None = None,
                  horizontal: bool = False, percent: bool = False, colours: dict | None = None,
                  customdata: str | None = None, axis_title: str | None = None, value_format: str = ",.0f",
-                 height: int = 420) -> go.Figure:
+                 height: int = 420, legend: bool = True) -> go.Figure:
     """Bars stacked per category, one colour per series in `names` order; the value axis fits the stacks.
     With percent=True the values are shares (0-100) written inside the bars (100% stacked bars).
-    `customdata` names a column (e.g. a region code) that a click on a bar reports."""
+    `customdata` names a column (e.g. a region code) that a click on a bar reports; legend=False when
+    the title already says what the colours mean."""
     fig = go.Figure()
     axis = "x" if horizontal else "y"
     suffix = "%" if percent else ""
@@ -242,12 +262,14 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, 
         fig.add_trace(go.Bar(
             **values, name=label, marker={"color": (colours or {}).get(key, PALETTE[i % len(PALETTE)])},
             texttemplate=f"%{{{axis}:{value_format}}}{suffix}" if percent else None, textposition="inside",
-            insidetextanchor="middle", customdata=part[customdata] if customdata else None,
+            insidetextanchor="middle", textangle=0, customdata=part[customdata] if customdata else None,
             hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{axis}:{value_format}}}{suffix}<extra>{label}</extra>",
         ))
     # Labels too small for their segment are hidden rather than shrunk to nothing.
     fig.update_layout(barmode="stack", bargap=0.25, uniformtext={"minsize": 11, "mode": "hide"})
-    value_axis = {"title": axis_title, "range": [0, 100]} if percent else {"title": axis_title, "rangemode": "tozero"}
+    value_axis = {"title": axis_title, "range": [0, 100.5]} if percent else {"title": axis_title, "rangemode": "tozero"}
+    if not percent and len(frame) and frame.groupby(x)[y].sum().max() < 8:
+        value_axis["dtick"] = 1  # small counts: whole-number ticks, not 0.2, 0.4 …
     category_axis = {"categoryorder": "array", "categoryarray": list(dict.fromkeys(frame[x]))}
     if horizontal:
         fig.update_xaxes(**value_axis)
@@ -255,7 +277,9 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, 
     else:
         fig.update_yaxes(**value_axis)
         fig.update_xaxes(**category_axis)
-    return style(fig, lang, title, height)
+    style(fig, lang, title, height)
+    fig.update_layout(showlegend=legend)
+    return _legend_under_title(fig, height, title)
 
 
 def reference_marks(fig: go.Figure, categories: list, values: list, label: str, value_format: str = ",.0f") -> go.Figure:
@@ -270,3 +294,23 @@ def reference_marks(fig: go.Figure, categories: list, values: list, label: str, 
     top = max([v for v in values if v == v] + [current[1] if current else 0])
     fig.update_yaxes(range=[0, top * 1.15])
     return fig
+
+
+def count_matrix(frame: pd.DataFrame, label: str, columns: dict, lang: str, title: str | None = None,
+                 height: int | None = None) -> go.Figure:
+    """Counts per row (frame[label]) and column (`columns`: value column → heading), each column shaded
+    against its own busiest cell (datasets differ by orders of magnitude); empty cells stand out in red."""
+    values = frame[list(columns)].astype(float)
+    share = values / values.max().where(values.max() > 0, 1)
+    # 0 is red; any count at all starts the blue scale, so a single record is told apart from none.
+    z = share.where(values == 0, 0.08 + 0.92 * share).where(values > 0, 0.0)
+    scale = [[0, RAG_TINTS["red"]], [0.04, RAG_TINTS["red"]], [0.04, "#E6F1F4"], [1, "#7FB8C6"]]
+    text = values.map(lambda v: i18n.fmt_number(v, lang))
+    fig = go.Figure(go.Heatmap(
+        z=z.values.tolist(), x=list(columns.values()), y=list(frame[label]), text=text.values.tolist(),
+        zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
+        textfont={"color": INK, "size": 13}, hovertemplate="<b>%{y}</b> · %{x}: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", tickangle=0, showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
+    return style(fig, lang, title, height or 110 + 30 * len(frame))

@@ -20,6 +20,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator(args: argparse.Namespace) -> str:
+    """Who runs the command: --as, else the OS user (recorded in the load log)."""
+    import getpass
+
+    return args.as_user or getpass.getuser()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Validate a file and load it whole: exit 0 loaded (or already loaded), 2 rejected, 1 other error."""
+    from dialogue import ingest
+
+    def progress(stage: str, info: dict) -> None:
+        # On stderr, so stdout holds only the report; flushed so a watcher sees each stage at once.
+        print(f"{stage} {' '.join(f'{k}={v}' for k, v in info.items())}".rstrip(), file=sys.stderr, flush=True)
+
+    con = ingest.open_warehouse(args.db)
+    try:
+        report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=progress,
+                               load=not args.check)
+    finally:
+        con.close()
+    print(report.text(args.lang))
+    print(f"({report.seconds:.1f} s)", file=sys.stderr)
+    return 0 if report.accepted else 2
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Undo a load: its rows are deleted and the load log says who rolled it back and when."""
+    from dialogue import ingest
+
+    con = ingest.open_warehouse(args.db)
+    try:
+        removed = ingest.rollback(con, args.load_id, by=_operator(args))
+    finally:
+        con.close()
+    print(f"load #{args.load_id} rolled back: {removed:,} rows removed")
+    return 0
+
+
 def _read_password(args: argparse.Namespace) -> str:
     """The new password: one line from stdin with --password-stdin, else typed twice (never from argv)."""
     import getpass
@@ -76,6 +115,11 @@ def cmd_users(args: argparse.Namespace) -> int:
         return 0
     regions = geography.read_reference("regions.csv").region_code.tolist()
     operators = _known_operators(args) if args.role == "operator" else []
+    # Everything that can be checked is checked before the password is asked for.
+    auth.validate_account(auth.normalise_username(args.name), args.role, args.region, args.operator, regions,
+                          operators, args.oidc_email.strip().lower() if args.oidc_email else None)
+    if auth.find_user(args.name, path) is not None:
+        raise ValueError(f"user {auth.normalise_username(args.name)!r} already exists")
     password = None if args.no_password else _read_password(args)
     entry = auth.add_user(args.name, args.role, password, region_code=args.region, operator_code=args.operator,
                           display_name=args.display_name, oidc_email=args.oidc_email, known_regions=regions,
@@ -115,6 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
     demo.add_argument("--seed", type=int, default=20240101)
     demo.set_defaults(handler=cmd_demo)
+
+    from dialogue.datasets import NAMES
+
+    ingest = sub.add_parser("ingest", help="validate a CSV/XLSX file and load it (exit 0 loaded, 2 rejected, 1 error)")
+    ingest.add_argument("dataset", choices=NAMES)
+    ingest.add_argument("file")
+    ingest.add_argument("--as", dest="as_user", help="who loads it, for the load log (default: the OS user)")
+    ingest.add_argument("--check", action="store_true", help="validate only, load nothing")
+    ingest.add_argument("--lang", choices=("en", "ru", "kk"), default="en", help="language of the report")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    rollback = sub.add_parser("rollback", help="undo a load: delete its rows, mark it rolled back")
+    rollback.add_argument("load_id", type=int)
+    rollback.add_argument("--as", dest="as_user", help="who rolls it back (default: the OS user)")
+    rollback.set_defaults(handler=cmd_rollback)
     _add_users_parser(sub)
     return parser
 

@@ -244,3 +244,39 @@ def dictionary() -> list[dict]:
                 "aliases_ru": "; ".join(c.aliases_ru), "aliases_kk": "; ".join(c.aliases_kk),
             })
     return rows
+
+
+def _limits(c: Column, lang: str) -> str:
+    from dialogue import i18n
+
+    parts = []
+    if c.minimum is not None:
+        key = "data.limit_above" if c.above_minimum else "data.limit_min"
+        parts.append(i18n.t(key, lang, value=i18n.fmt_number(c.minimum, lang)))
+    if c.maximum is not None:
+        parts.append(i18n.t("data.limit_max", lang, value=i18n.fmt_number(c.maximum, lang)))
+    if c.max_length:
+        parts.append(i18n.t("data.limit_length", lang, value=i18n.fmt_number(c.max_length, lang)))
+    if c.type in ("timestamp", "date", "month") and not c.future_ok:
+        parts.append(i18n.t("data.limit_not_future", lang))
+    return "; ".join(parts)
+
+
+def dictionary_table(lang: str, dataset: str | None = None) -> list[dict]:
+    """The data dictionary in a language: one row per (dataset, column), keyed by the data.col_* headings."""
+    from dialogue import i18n
+
+    yes, no = i18n.t("data.yes", lang), i18n.t("data.no", lang)
+    rows = []
+    for ds in DATASETS.values():
+        if dataset is not None and ds.name != dataset:
+            continue
+        for c in ds.columns:
+            rows.append({
+                "dataset": i18n.t(f"data.dataset_{ds.name}", lang), "column": c.name,
+                "description": i18n.t(f"data.field_{c.name}", lang), "type": i18n.t(f"data.type_{c.type}", lang),
+                "unit": c.unit or "", "required": yes if c.required else no, "key": yes if c.name in ds.key else "",
+                "allowed": "; ".join(c.allowed), "limits": _limits(c, lang),
+                "aliases_ru": "; ".join(c.aliases_ru), "aliases_kk": "; ".join(c.aliases_kk),
+            })
+    return rows

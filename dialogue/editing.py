@@ -12,6 +12,7 @@ Every write goes through here, so the rules hold whatever a page shows or a craf
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime
 
 import duckdb
@@ -30,6 +31,11 @@ NOTES_MAX = 2000     # bottleneck notes
 TEXT_MAX = 500       # an action item's wording
 NOTE_MAX = 300       # the note that explains an edit
 TITLE_MAX = 200      # a meeting's title
+# Every edit transaction of this process runs under this lock. DuckDB 2.0 does not detect a write-write
+# conflict on a table with a primary key (two concurrent updates of one row both commit: a lost update),
+# so the version check is only exact if edits never interleave. The app is one process (the DuckDB file
+# lock keeps others out); another writer of these tables in the process should take this lock too.
+WRITE_LOCK = threading.RLock()
 # Control characters (newlines and tabs kept where text may span lines) are stripped from free text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -58,6 +64,14 @@ class Conflict(Exception):
 
 # ---- values -------------------------------------------------------------------------------------
 
+def missing(value) -> bool:
+    """None, NaN, NaT or pandas NA (whatever a query returns for nothing)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or other non-scalar is a value
+        return False
+
+
 def clean_text(value, max_len: int, multiline: bool = False) -> str | None:
     """Free text without control characters, trimmed and capped at max_len; None when empty."""
     if value is None:
@@ -68,7 +82,7 @@ def clean_text(value, max_len: int, multiline: bool = False) -> str | None:
 
 def parse_date(value, field: str = "due_on") -> date | None:
     """A date from a date, '2026-03-31' or '31.03.2026'; None for empty; InvalidChange otherwise."""
-    if value is None or value != value or value == "":  # value != value: NaN, NaT
+    if missing(value) or value == "":
         return None
     if isinstance(value, datetime):
         value = value.date()
@@ -187,6 +201,11 @@ def _write(con, entity: str, fetch, record_id: str, user: auth.User | None, expe
     """The shared edit transaction: read, check permission and version, update, log, bump, commit."""
     note = clean_text(note, NOTE_MAX)
     when = now or datetime.now()
+    with WRITE_LOCK:
+        return _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when)
+
+
+def _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when) -> dict:
     con.execute("begin transaction")
     try:
         before = fetch(con, record_id)
@@ -280,19 +299,20 @@ def create_meeting(con: duckdb.DuckDBPyConnection, user: auth.User | None, held_
     title = clean_text(title, TITLE_MAX)
     if title is None:
         raise InvalidChange("title", "required", title)
-    con.execute("begin transaction")
-    try:
-        base = f"M-{day:%Y-%m}"
-        taken = {r[0] for r in con.execute("select meeting_id from meeting where meeting_id like $p",
-                                           {"p": base + "%"}).fetchall()}
-        meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
-                                                         if f"{base}-{i}" not in taken)
-        con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
-        db.bump_version(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    with WRITE_LOCK:
+        con.execute("begin transaction")
+        try:
+            base = f"M-{day:%Y-%m}"
+            taken = {r[0] for r in con.execute("select meeting_id from meeting where meeting_id like $p",
+                                               {"p": base + "%"}).fetchall()}
+            meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
+                                                             if f"{base}-{i}" not in taken)
+            con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
+            db.bump_version(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     return meeting_id
 
 
@@ -308,30 +328,31 @@ def create_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, m
     values = validate_action_changes({"text": text, "owner": owner, "due_on": due_on, "status": "open"})
     note = clean_text(note, NOTE_MAX)
     when = now or datetime.now()
-    con.execute("begin transaction")
-    try:
-        if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
-            raise NotFound(meeting_id)
-        if region_code is not None and con.execute("select 1 from region where region_code = $r",
-                                                   {"r": region_code}).fetchone() is None:
-            raise InvalidChange("region_code", "not_allowed", region_code)
-        last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
-                              where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
-        action_id = f"A-{last + 1:04d}"
-        con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on,
-                                                status, version, updated_at, updated_by)
-                       values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who)""",
-                    {"id": action_id, "meeting": meeting_id, "region": region_code, "topic": topic,
-                     "text": values["text"], "owner": values["owner"], "due": values["due_on"], "when": when,
-                     "who": user.username})
-        _record_events(con, "action_item", action_id, user.username, when,
-                       {"status": "open", "text": values["text"], "owner": values["owner"],
-                        "due_on": values["due_on"]}, {}, note)
-        db.bump_version(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    with WRITE_LOCK:
+        con.execute("begin transaction")
+        try:
+            if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
+                raise NotFound(meeting_id)
+            if region_code is not None and con.execute("select 1 from region where region_code = $r",
+                                                       {"r": region_code}).fetchone() is None:
+                raise InvalidChange("region_code", "not_allowed", region_code)
+            last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
+                                  where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
+            action_id = f"A-{last + 1:04d}"
+            con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on,
+                                                    status, version, updated_at, updated_by)
+                           values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who)""",
+                        {"id": action_id, "meeting": meeting_id, "region": region_code, "topic": topic,
+                         "text": values["text"], "owner": values["owner"], "due": values["due_on"], "when": when,
+                         "who": user.username})
+            _record_events(con, "action_item", action_id, user.username, when,
+                           {"status": "open", "text": values["text"], "owner": values["owner"],
+                            "due_on": values["due_on"]}, {}, note)
+            db.bump_version(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     return action_id
 
 
@@ -349,7 +370,7 @@ _DATE_FIELDS = ("due_on", "resolved_on", "held_on")
 
 def fmt_time(value, lang: str) -> str:
     """'13 Oct 2026 14:05' in the language; '—' for nothing."""
-    if value is None or value != value:
+    if missing(value):
         return "—"
     value = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
     if not isinstance(value, datetime):
@@ -364,7 +385,7 @@ def field_name(field: str, lang: str) -> str:
 
 def display_value(entity: str, field: str, value, lang: str) -> str:
     """A stored value as people read it: translated codes, dates in the language, text as written."""
-    if value is None or value != value or value == "":
+    if missing(value) or value == "":
         return "—"
     if field in _DATE_FIELDS:
         try:
@@ -397,7 +418,7 @@ def place(row, prefix: str, lang: str) -> str | None:
 
 
 def _days(value, lang: str) -> str:
-    return "" if value is None or value != value else i18n.fmt_number(value, lang)
+    return "" if missing(value) else i18n.fmt_number(value, lang)
 
 
 def bottleneck_label(row, lang: str, region_name) -> str:
@@ -438,6 +459,7 @@ def bottleneck_details(rec, lang: str, region_name) -> pd.DataFrame:
         ("editlog.site", rec["site_ref"]),
         ("editlog.rollout_item", rec["rollout_item_id"]),
         ("editlog.opened_on", i18n.fmt_date(rec["opened_on"], lang)),
+        ("editlog.field_due_on", display_value("bottleneck", "due_on", rec["due_on"], lang)),
         ("editlog.field_resolved_on", display_value("bottleneck", "resolved_on", rec["resolved_on"], lang)),
         ("editlog.description", rec["description"]),
         ("editlog.field_notes", rec["notes"]),
@@ -463,11 +485,11 @@ def action_items_table(frame: pd.DataFrame, lang: str, region_name) -> pd.DataFr
         i18n.t("common.region", lang): [region_name(r["region_code"]) if isinstance(r["region_code"], str)
                                         else i18n.t("actions.national", lang) for r in rows],
         field_name("topic", lang): [display_value("action_item", "topic", r["topic"], lang) for r in rows],
-        field_name("text", lang): [r["text"] for r in rows],
         field_name("owner", lang): [display_value("action_item", "owner", r["owner"], lang) for r in rows],
         field_name("due_on", lang): [display_value("action_item", "due_on", r["due_on"], lang) for r in rows],
         field_name("status", lang): [display_value("action_item", "status", r["status"], lang) for r in rows],
         i18n.t("editlog.overdue_days", lang): [_days(r["overdue_days"], lang) for r in rows],
+        field_name("text", lang): [r["text"] for r in rows],   # last: the long one
     })
 
 

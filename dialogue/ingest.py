@@ -20,6 +20,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import re
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ import pandas as pd
 
 from dialogue import auth, datasets, db, i18n
 
+log = logging.getLogger("dialogue")
 MAX_BYTES = 200 * 1024 * 1024          # a month of speed tests for the whole country is ~100 MB of CSV
 MAX_ROWS = 5_000_000
 MAX_XLSX_UNZIPPED = 1024 * 1024 * 1024  # a zip bomb stops here, before openpyxl inflates it
@@ -96,7 +98,8 @@ class Report:
     rows: int = 0
     columns: dict[str, str] = field(default_factory=dict)   # canonical column → header as in the file
     issues: list[Issue] = field(default_factory=list)       # at most MAX_ISSUES row findings + file findings
-    totals: list[tuple[str, str, str, int]] = field(default_factory=list)  # (severity, column, reason, count)
+    # (severity, column, reason, detail shared by all its findings or '', count)
+    totals: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     preview: pd.DataFrame | None = None
     load_id: int | None = None
     previous_load: dict | None = None   # the earlier load of the same file (already_loaded)
@@ -104,11 +107,11 @@ class Report:
 
     @property
     def errors(self) -> int:
-        return sum(n for severity, _, _, n in self.totals if severity == "error")
+        return sum(n for severity, _, _, _, n in self.totals if severity == "error")
 
     @property
     def warnings(self) -> int:
-        return sum(n for severity, _, _, n in self.totals if severity == "warning")
+        return sum(n for severity, _, _, _, n in self.totals if severity == "warning")
 
     @property
     def accepted(self) -> bool:
@@ -117,11 +120,11 @@ class Report:
     def add(self, issue: Issue) -> None:
         """A file-level finding (counted at once; row findings come counted from SQL)."""
         self.issues.append(issue)
-        for i, (severity, column, reason, n) in enumerate(self.totals):
+        for i, (severity, column, reason, detail, n) in enumerate(self.totals):
             if (severity, column, reason) == (issue.severity, issue.column, issue.reason):
-                self.totals[i] = (severity, column, reason, n + 1)
+                self.totals[i] = (severity, column, reason, detail if detail == issue.detail else "", n + 1)
                 return
-        self.totals.append((issue.severity, issue.column, issue.reason, 1))
+        self.totals.append((issue.severity, issue.column, issue.reason, issue.detail, 1))
 
     def table(self, lang: str) -> pd.DataFrame:
         """The findings as a table a person can act on (values truncated and made visible)."""
@@ -136,10 +139,11 @@ class Report:
     def totals_table(self, lang: str) -> pd.DataFrame:
         """How many findings of each kind, per column."""
         return pd.DataFrame({
-            i18n.t("data.col_column", lang): [c for _, c, _, _ in self.totals],
-            i18n.t("data.col_problem", lang): [i18n.t(f"data.reason_{r}", lang, detail="…") for _, _, r, _ in self.totals],
-            i18n.t("data.col_severity", lang): [i18n.t(f"data.severity_{s}", lang) for s, _, _, _ in self.totals],
-            i18n.t("data.col_count", lang): [n for _, _, _, n in self.totals],
+            i18n.t("data.col_column", lang): [c for _, c, _, _, _ in self.totals],
+            i18n.t("data.col_problem", lang): [i18n.t(f"data.reason_{r}", lang, detail=d or "…")
+                                               for _, _, r, d, _ in self.totals],
+            i18n.t("data.col_severity", lang): [i18n.t(f"data.severity_{s}", lang) for s, _, _, _, _ in self.totals],
+            i18n.t("data.col_count", lang): [n for _, _, _, _, n in self.totals],
         })
 
     def summary(self, lang: str) -> str:
@@ -160,9 +164,9 @@ class Report:
         lines = [f"{self.dataset}: {safe_value(self.file_name)} — {self.summary(lang)}"]
         if self.totals:
             lines.append(i18n.t("data.report_totals", lang))
-            for severity, column, reason, count in self.totals:
+            for severity, column, reason, detail, count in self.totals:
                 lines.append(f"  {count:>9,}  {severity:<7}  {column or '-':<24}  "
-                             f"{i18n.t(f'data.reason_{reason}', lang, detail='…')}")
+                             f"{i18n.t(f'data.reason_{reason}', lang, detail=safe_value(detail) or '…')}")
         if self.issues:
             shown = len(self.issues)
             lines.append(i18n.t("data.report_listed", lang, shown=shown, total=self.errors + self.warnings))
@@ -185,6 +189,20 @@ def safe_value(value) -> str:
 
 
 # ---- the public entry points --------------------------------------------------------------------
+
+def open_warehouse(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open an existing warehouse for a load, with a clear message when it is missing or in use."""
+    p = db.db_path(path)
+    if not p.is_file():
+        raise IngestError(f"no warehouse at {p}: build it first (python -m dialogue demo) or pass --db")
+    try:
+        return db.connect(p)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise IngestError(f"the warehouse {p} is in use by another process (is the app running on it?): "
+                              "stop it, or upload the file on the app's Data page") from None
+        raise
+
 
 def check(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, file_name: str | None = None,
           user: auth.User | None = None, progress: Progress | None = None, today: date | None = None) -> Report:
@@ -229,6 +247,18 @@ def ingest(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, lo
     return report
 
 
+def ingest_bytes(con: duckdb.DuckDBPyConnection, dataset: str, data: bytes, file_name: str, **kwargs) -> Report:
+    """ingest() for a file held in memory (an upload): written to a private temporary file first.
+
+    The user's file name is kept for the report and the load log only, never used as a path.
+    """
+    suffix = Path(file_name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="dialogue_upload_") as tmp:
+        path = Path(tmp) / ("upload" + (suffix if suffix in (".csv", ".txt", ".tsv", ".xlsx") else ".csv"))
+        path.write_bytes(data)
+        return ingest(con, dataset, path, file_name=file_name, **kwargs)
+
+
 def rollback(con: duckdb.DuckDBPyConnection, load_id: int, by: str, user: auth.User | None = None) -> int:
     """Undo a load: delete its rows, mark it rolled back (who, when), bump the data version; rows removed."""
     cur = con.cursor()
@@ -250,9 +280,12 @@ def rollback(con: duckdb.DuckDBPyConnection, load_id: int, by: str, user: auth.U
                            where load_id = ?""", [datetime.now(), by, load_id])
             db.bump_version(cur)
             cur.execute("commit")
-        except BaseException:
+        except BaseException as exc:
             cur.execute("rollback")
+            if isinstance(exc, duckdb.Error):
+                raise IngestError(f"the rollback failed and changed nothing: {exc}") from exc
             raise
+        log.info("load #%s rolled back by %s: %s rows removed", load_id, by, removed)
         return int(removed)
     finally:
         cur.close()
@@ -419,7 +452,11 @@ def _sniff_delimiter(line: str) -> str:
 
 def _header(path: Path, encoding: str, delimiter: str) -> list[str]:
     with open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
-        return next(csv.reader(io.StringIO(f.readline(1024 * 1024)), delimiter=delimiter), [])
+        line = f.readline(1024 * 1024)
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error:   # a header no spreadsheet would write (a megabyte-long name): matches no column
+        return [line[:100]]
 
 
 def _renumber_csv(path: Path, encoding: str, delimiter: str, report: Report, tmp: Path) -> Path | None:
@@ -527,10 +564,10 @@ def _read_csv(cur, ds: datasets.Dataset, path: Path, delimiter: str, report: Rep
         return False
     match = datasets.match_headers(ds, headers)
     report.columns = {name: headers[i] for i, name in match.columns.items()}
-    for i, h in match.unknown:
+    for _, h in match.unknown:
         if h.strip():
             report.add(Issue(1, h, "", "unknown_column", severity="warning"))
-    for i, h in match.repeated:
+    for _, h in match.repeated:
         report.add(Issue(1, h, "", "repeated_column", match_name(ds, h)))
     for name in match.missing:
         report.add(Issue(1, name, "", "missing_column"))
@@ -760,7 +797,7 @@ def _validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None,
     cur.execute("""create or replace temp table ingest_places as
                    select u.kato, arg_min(u.region_code, l.rank) as region_code,
                           arg_min(u.district_kato, l.rank) as district_kato,
-                          bool_or(l.rank = 1 and s.settlement_type = 'rural') as is_rural
+                          bool_or(s.settlement_type = 'rural') as is_rural
                    from kato_unit u
                    join (values ('settlement', 1), ('district', 2), ('region', 3)) l(level, rank) using (level)
                    left join settlement s on s.kato = u.kato and u.level = 'settlement'
@@ -780,9 +817,11 @@ def _validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None,
     checks = _checks(ds, user, today, sql)
     issues = "create or replace temp table ingest_issues as\n" + "\nunion all\n".join(checks)
     cur.execute(issues, sql.used(issues))
-    totals = cur.execute("""select column_name, reason, count(*) from ingest_issues
+    totals = cur.execute("""select column_name, reason,
+                                   case when count(distinct detail) = 1 then any_value(detail) end, count(*)
+                            from ingest_issues
                             group by all order by min(ord), min(row_no), reason""").fetchall()
-    report.totals += [("error", col, reason, n) for col, reason, n in totals]
+    report.totals += [("error", col, reason, detail or "", n) for col, reason, detail, n in totals]
     listed = cur.execute("""select row_no, column_name, value, reason, detail from ingest_issues
                             order by row_no, ord, reason limit $n""", {"n": MAX_ISSUES}).fetchall()
     report.issues += [Issue(int(r), col, "" if v is None else str(v)[:1000], reason, d or "")
@@ -815,8 +854,12 @@ def _load(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Progr
                     "order by row_no", {"load_id": load_id})
         db.bump_version(cur)
         cur.execute("commit")
-    except BaseException:
+    except BaseException as exc:
         cur.execute("rollback")
+        if isinstance(exc, duckdb.Error):
+            log.warning("load of %s undone: %s", report.file_name, exc)
+            raise IngestError(f"the load failed and was undone: {exc}") from exc
         raise
+    log.info("load #%s: %s, %s rows of %s by %s", load_id, report.file_name, report.rows, ds.name, loaded_by)
     note("committed", {"load_id": load_id})
     report.status, report.load_id = "loaded", load_id

@@ -57,8 +57,10 @@ def point_deck(frame: pd.DataFrame, tooltip_html: str, radius_column: str = "rad
     outlines = pdk.Layer("GeoJsonLayer", boundaries("regions"), stroked=True, filled=True,
                          get_fill_color=[242, 245, 247, 255], get_line_color=[150, 160, 170, 255],
                          line_width_min_pixels=1)
+    # Radii are in metres, deck.gl's default; pydeck would turn radius_units="meters" into the
+    # expression '@@=meters', which breaks the radius so that every point is drawn at its maximum size.
     points = pdk.Layer("ScatterplotLayer", frame, get_position=["lon", "lat"], get_radius=radius_column,
-                       radius_units="meters", radius_min_pixels=2, radius_max_pixels=40,
+                       radius_min_pixels=2, radius_max_pixels=40,
                        get_fill_color=[*colour, 170], pickable=True, stroked=False)
     if len(frame):
         view = pdk.ViewState(longitude=float(frame.lon.mean()), latitude=float(frame.lat.mean()), zoom=4.2)
@@ -68,9 +70,44 @@ def point_deck(frame: pd.DataFrame, tooltip_html: str, radius_column: str = "rad
                     tooltip={"html": tooltip_html})
 
 
-def radius_by(values: pd.Series, largest_metres: float = 30000) -> pd.Series:
-    """Point radii in metres with the area proportional to the value (the largest value gets largest_metres)."""
+def radius_by(values: pd.Series, view: pdk.ViewState, largest_px: float = 18) -> pd.Series:
+    """Point radii in metres, area proportional to the value; the largest is about largest_px on screen
+    at the view's zoom (metres per pixel of Web Mercator at the view's latitude)."""
+    import math
+
     top = float(values.max()) if len(values) else 0.0
     if top <= 0:
         return pd.Series(0.0, index=values.index)
-    return largest_metres * (values.astype(float) / top) ** 0.5
+    metres_per_px = 40_075_016 * math.cos(math.radians(view.latitude)) / (512 * 2 ** view.zoom)
+    return largest_px * metres_per_px * (values.astype(float) / top) ** 0.5
+
+
+def view_of(region: str | None = None, width_px: int = 900, height_px: int = 520) -> pdk.ViewState:
+    """A pydeck view that fits one region (None: the whole country) in a map of about the given size."""
+    import math
+
+    features = [f for f in boundaries("regions")["features"] if region is None or f["id"] == region]
+    points = []
+
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            points.append(coords)
+        else:
+            for part in coords:
+                walk(part)
+
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    if not lons:
+        return pdk.ViewState(longitude=67.0, latitude=48.0, zoom=3.6)
+
+    # Web Mercator: at zoom z the world is 512 * 2**z pixels wide for 2*pi radians of x (and of y).
+    def y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(math.radians(max(lons) - min(lons)), 1e-6)
+    span_y = max(y(max(lats)) - y(min(lats)), 1e-6)
+    zoom = min(math.log2(width_px * 2 * math.pi / (512 * span_x)), math.log2(height_px * 2 * math.pi / (512 * span_y)))
+    return pdk.ViewState(longitude=(min(lons) + max(lons)) / 2, latitude=(min(lats) + max(lats)) / 2,
+                         zoom=round(zoom - 0.15, 2))

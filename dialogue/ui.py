@@ -43,13 +43,13 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_query(name: str, params: tuple, version: int) -> pd.DataFrame:
+def _cached_query(name: str, params: tuple, version: int, warehouse: str) -> pd.DataFrame:
     return db.run(connection(), name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query, cached by (query, parameters, data version): a new load shows at once."""
-    return _cached_query(name, tuple(sorted(params.items())), db.data_version(connection()))
+    """Run a named query, cached by (query, parameters, data version, warehouse): a new load shows at once."""
+    return _cached_query(name, tuple(sorted(params.items())), db.data_version(connection()), str(db.db_path()))
 
 
 # ---- filters ----------------------------------------------------------------------------------
@@ -86,14 +86,9 @@ def t(key: str, **values) -> str:
     return i18n.t(key, lang(), **values)
 
 
-@st.cache_data(show_spinner=False)
-def regions_frame(version: int) -> pd.DataFrame:
-    return db.run(connection(), "geography/regions")
-
-
 def regions() -> pd.DataFrame:
     """The 20 regions with their names in every language."""
-    return regions_frame(db.data_version(connection()))
+    return query("geography/regions")
 
 
 def region_label(code: str | None, short: bool = False) -> str:
@@ -151,11 +146,23 @@ def chart(fig, key: str | None = None, clickable: bool = False, height: str | in
     return st.plotly_chart(fig, **kwargs)
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An Excel file of a table; text starting with = + - @ is quoted so no cell runs as a formula."""
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text starting with = + - @ (or a tab / carriage return) is quoted: no cell runs as a formula."""
     safe = frame.copy()
     for col in safe.select_dtypes(include=["object", "string"]).columns:
-        safe[col] = safe[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+        safe[col] = safe[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
+                                  else v)
+    return safe
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """A CSV file of a table (UTF-8 with BOM, so Excel reads Cyrillic), formulas defused as in to_xlsx."""
+    return defuse_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An Excel file of a table; text starting with = + - @ is quoted so no cell runs as a formula."""
+    safe = defuse_formulas(frame)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         safe.to_excel(writer, sheet_name=sheet[:31], index=False)
@@ -167,7 +174,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     f = filters()
     stem = f"{name}_{f.region or 'KZ'}_{f.period.key}"
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("common.download_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
+    c1.download_button(t("common.download_csv"), to_csv(frame),
                        file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
     c2.download_button(t("common.download_xlsx"), to_xlsx(frame), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -321,6 +328,22 @@ def districts() -> pd.DataFrame:
     return query("geography/districts", region=filters().region)
 
 
+def area_labels() -> dict[str, str]:
+    """Names of the areas a view breaks down into: the regions (short names), or the chosen region's districts."""
+    lg = lang()
+    if filters().region:
+        return {code: i18n.place_name(row, lg) for code, row in districts().set_index("district_kato").iterrows()}
+    return {code: i18n.region_name(row, lg, short=True) for code, row in regions().set_index("region_code").iterrows()}
+
+
+def place_labels(frame: pd.DataFrame, prefix: str) -> list[str]:
+    """The place names a query returns as <prefix>_kk, <prefix>_ru, <prefix>_en, in the chosen language
+    (English falls back to Russian); '—' where the query found no name."""
+    lg = lang()
+    return [i18n.place_name({"name_kk": kk, "name_ru": ru, "name_en": en}, lg) if isinstance(ru, str) else "—"
+            for kk, ru, en in zip(frame[f"{prefix}_kk"], frame[f"{prefix}_ru"], frame[f"{prefix}_en"])]
+
+
 # ---- who is signed in: local accounts (users file) or the organisation's login (OIDC) -----------------
 
 def oidc_configured() -> bool:
@@ -353,7 +376,7 @@ def user_label(user: auth.User) -> str:
     """'Aigerim (akimat · Atyrau region)' in the chosen language."""
     scope = [t(f"auth.role_{user.role}")]
     if user.region_code:
-        scope.append(region_label(user.region_code, short=True))
+        scope.append(region_label(user.region_code))
     if user.operator_code:
         scope.append(user.operator_code)
     return f"{user.display_name or user.username} ({' · '.join(scope)})"
@@ -397,7 +420,7 @@ def account_box() -> None:
             name = st.text_input(t("auth.username"), max_chars=64, key="auth_name", autocomplete="username")
             password = st.text_input(t("auth.password"), type="password", max_chars=256, key="auth_password",
                                      autocomplete="current-password")
-            submitted = st.form_submit_button(t("auth.sign_in"), width="stretch")
+            submitted = st.form_submit_button(t("auth.sign_in"), width="stretch", key="auth_submit")
         if submitted:
             _sign_in(name, password)
         if oidc_configured():

@@ -43,8 +43,8 @@ if meetings.empty:
 s = ui.query("actions/summary", **f.params(), as_of_date=today).iloc[0]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.t("actions.recorded"), i18n.fmt_number(s.recorded, lang), border=True, delta_color="off",
-          delta=ui.t("actions.vs_previous", change=i18n.fmt_signed(s.recorded_change, lang),
-                     period=f.period.previous().label(lang)))
+          delta=i18n.fmt_signed(s.recorded_change, lang), delta_arrow="auto" if s.recorded_change else "off",
+          delta_description=ui.t("common.vs_previous", period=f.period.previous().label(lang)))
 c2.metric(ui.t("actions.done_pct"), i18n.fmt_unit(s.done_pct, "pct", lang, 0), border=True,
           help=ui.t("actions.done_pct_help"))
 c3.metric(ui.t("actions.open_now"), i18n.fmt_number(s.open_now, lang), border=True)
@@ -56,7 +56,8 @@ states = {"done": ui.t("actions.status_done"), "open_on_time": ui.t("actions.ope
 recent = meetings.head(12).iloc[::-1]
 by_state = recent.melt(id_vars=["meeting_id", "held_on"], value_vars=list(states), var_name="state",
                        value_name="count")
-by_state["label"] = [i18n.fmt_date(d, lang) for d in by_state.held_on]
+# Day and month over the year: short enough to stay upright, unique even with two meetings in a month.
+by_state["label"] = [f"{d.day} {i18n.month_name(d.month, lang, short=True)}<br>{d.year}" for d in by_state.held_on]
 if recent["items"].sum():
     fig = charts.stacked_bar(by_state, "label", "count", "state", states, lang, title=ui.t("actions.chart_title"),
                              axis_title=ui.t("actions.axis_items"), height=380,
@@ -67,15 +68,16 @@ if recent["items"].sum():
 # ---- one meeting's items --------------------------------------------------------------------------------
 labels = {r["meeting_id"]: ui.t("actions.meeting_label", date=i18n.fmt_date(r["held_on"], lang),
                                 n=i18n.fmt_number(r["items"], lang)) for r in meetings.to_dict("records")}
-in_period = meetings[meetings.in_period]
-default = (in_period if len(in_period) else meetings).meeting_id.iloc[0]
-if ss.get("_ac_scope") != (f.period.key, f.region) or ss.get("ac_meeting", "") not in [None, *labels]:
+# The period's latest meeting that decided something here; else every meeting (overdue first).
+with_items = meetings[meetings.in_period & (meetings["items"] > 0)]
+default = with_items.meeting_id.iloc[0] if len(with_items) else "all"
+if ss.get("_ac_scope") != (f.period.key, f.region) or ss.get("ac_meeting") not in ["all", *labels]:
     ss["_ac_scope"] = (f.period.key, f.region)
     ss["ac_meeting"] = default
-chosen = st.selectbox(ui.t("actions.meeting"), [None, *labels], key="ac_meeting",
-                      format_func=lambda m: ui.t("actions.all_meetings") if m is None else labels[m])
-items = ui.query("actions/items", region=f.region, meeting_id=chosen, end_date=f.period.end, as_of_date=today,
-                 limit=500)
+chosen = st.selectbox(ui.t("actions.meeting"), ["all", *labels], key="ac_meeting",
+                      format_func=lambda m: ui.t("actions.all_meetings") if m == "all" else labels[m])
+items = ui.query("actions/items", region=f.region, meeting_id=None if chosen == "all" else chosen,
+                 end_date=f.period.end, as_of_date=today, limit=500)
 if items.empty:
     ui.empty_state("actions.no_items")
 else:

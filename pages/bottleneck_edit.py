@@ -33,30 +33,33 @@ with st.container(border=True):
                        as_of_date=today, limit=300)
     labels = {r["bottleneck_id"]: editing.bottleneck_label(r, lang, ui.region_label)
               for r in choices.to_dict("records")}
-    # A new link (or the first visit) decides the pick; after that the list does.
+    # A new link (or the first visit) decides the pick, the top of the list without one; then the list does.
     if ss.get("_be_asked", "") != asked:
         ss["_be_asked"] = asked
-        ss["be_pick"] = asked if asked in labels else None
+        ss["be_pick"] = asked if asked in labels else None if asked else next(iter(labels), None)
 
     def _picked() -> None:
         ss["_be_asked"] = ss.be_pick
         if ss.be_pick:
             st.query_params["bottleneck"] = ss.be_pick
 
-    total = int(choices.total.iloc[0]) if len(choices) else 0
-    st.selectbox(ui.t("editlog.pick", n=i18n.fmt_number(total, lang)), list(labels), key="be_pick",
-                 format_func=lambda b: labels.get(b, b), on_change=_picked, placeholder=ui.t("editlog.pick_placeholder"))
     if len(choices):
+        st.selectbox(ui.t("editlog.pick", n=i18n.fmt_number(int(choices.total.iloc[0]), lang)), list(labels),
+                     key="be_pick", format_func=lambda b: labels.get(b, b), on_change=_picked,
+                     placeholder=ui.t("editlog.pick_placeholder"))
         with st.expander(ui.t("editlog.list_title", n=i18n.fmt_number(len(choices), lang))):
             listing = editing.bottleneck_list_table(choices, lang, ui.region_label)
             st.dataframe(listing, hide_index=True, width="stretch")
             ui.downloads(listing, "bottlenecks", "be_list")
+    elif open_only:
+        st.info(ui.t("editlog.none_open"))
     else:
         ui.empty_state("editlog.none_in_selection")
 
 chosen = ss.get("be_pick") or asked
 if chosen is None:
-    st.info(ui.t("editlog.pick_hint"))
+    if len(choices):
+        st.info(ui.t("editlog.pick_hint"))
     st.stop()
 found = ui.query("editing/bottleneck_record", bottleneck_id=chosen, as_of_date=today)
 if found.empty:
@@ -67,14 +70,20 @@ rec = found.iloc[0]
 # ---- the record -------------------------------------------------------------------------------------
 st.subheader(f"{rec.bottleneck_id} · {ui.t(f'editlog.kind_{rec.kind}')}")
 ui.flash()
-overdue = editing.parse_date(rec.due_on) is not None and rec.overdue_days == rec.overdue_days
+due = editing.display_value("bottleneck", "due_on", rec.due_on, lang)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(ui.t("editlog.field_status"), editing.display_value("bottleneck", "status", rec.status, lang), border=True)
 m2.metric(ui.t("editlog.open_days"), ui.t("common.unit_days", value=i18n.fmt_number(rec.open_days, lang)),
           border=True)
-m3.metric(ui.t("editlog.field_due_on"), editing.display_value("bottleneck", "due_on", rec.due_on, lang),
-          delta=ui.t("editlog.overdue_by", days=i18n.fmt_number(rec.overdue_days, lang)) if overdue else None,
-          delta_color="red", delta_arrow="off", border=True)
+# Days, not the date, in the big figure: a date in Kazakh or Russian does not fit a quarter of the screen.
+if not editing.missing(rec.overdue_days):
+    m3.metric(ui.t("editlog.overdue_days"), ui.t("common.unit_days", value=i18n.fmt_number(rec.overdue_days, lang)),
+              delta=due, delta_color="red", delta_arrow="off", border=True)
+elif not editing.missing(rec.due_in_days):
+    m3.metric(ui.t("editlog.due_in"), ui.t("common.unit_days", value=i18n.fmt_number(rec.due_in_days, lang)),
+              delta=due, delta_color="gray", delta_arrow="off", border=True)
+else:
+    m3.metric(ui.t("editlog.field_due_on"), due, border=True)
 m4.metric(ui.t("editlog.field_responsible"), editing.display_value("bottleneck", "responsible", rec.responsible, lang),
           border=True)
 st.dataframe(editing.bottleneck_details(rec, lang, ui.region_label), hide_index=True, width="stretch")

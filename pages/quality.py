@@ -2,6 +2,8 @@
 """Quality KPIs: every region (or district) against the targets, the map, trends by operator and by
 technology, the urban-rural gap and the distribution of speeds."""
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -38,6 +40,8 @@ else:
     detail_labels = {code: i18n.region_name(row, lang, short=True)
                      for code, row in ui.regions().set_index("region_code").iterrows()}
 detail = detail.assign(label=detail.area_code.map(detail_labels))
+# The region's own row among its districts: marked, since a district may carry the region's name (Ulytau).
+region_total = ui.t("quality.region_total", name=ui.region_label(f.region, short=True)) if f.region else None
 
 
 def unit_label(unit: str) -> str:
@@ -73,6 +77,14 @@ def number(value) -> str:
     return i18n.fmt_number(value, lang, 1)
 
 
+def signed(value) -> str:
+    return i18n.fmt_signed(value, lang, 1)
+
+
+def count(value) -> str:
+    return i18n.fmt_number(value, lang)
+
+
 def band_label(row) -> str:
     """'under 2', '2–10', '250 and more' (Mbit/s)."""
     if pd.isna(row.lower_mbps):
@@ -90,8 +102,7 @@ with info.popover(ui.t("quality.definitions"), icon=":material/info:", width="st
         st.markdown(definition_markdown(code))
 
 scope_rows = values[values.region_code.isin(["KZ", f.region])].rename(columns={"region_code": "area_code"})
-scope_rows = scope_rows.assign(label=[ui.t("common.national") if c == "KZ" else ui.region_label(c, short=True)
-                                      for c in scope_rows.area_code])
+scope_rows = scope_rows.assign(label=[ui.t("common.national") if c == "KZ" else region_total for c in scope_rows.area_code])
 matrix = pd.concat([scope_rows, detail.sort_values("label")], ignore_index=True)
 matrix["text"] = [i18n.fmt_number(v, lang, 0) for v in matrix.value]
 matrix["hover"] = [f"{ui.t(f'kpi.name_{r.kpi_code}')}: {i18n.fmt_unit(r.value, r.unit, lang)} — {rag_text(r.rag)}<br>"
@@ -110,7 +121,8 @@ with st.expander(ui.t("quality.matrix_table")):
                      "prev_value": ui.t("quality.previous", period=f.period.previous().label(lang)),
                      "change": ui.t("quality.change"), "status": ui.t("quality.status"),
                      "minimum_value": ui.t("quality.threshold")},
-             "quality_matrix", "quality_matrix_table", formats=dict.fromkeys(("value", "prev_value", "change"), number))
+             "quality_matrix", "quality_matrix_table",
+             formats={"value": number, "prev_value": number, "change": signed, "minimum_value": number})
 
 # ---- one KPI on the map and ranked ------------------------------------------------------------------
 st.subheader(ui.t("quality.map_title_districts" if f.region else "quality.map_title"))
@@ -126,10 +138,11 @@ left, right = st.columns([3, 2])
 with left:
     if one.value.notna().any():
         fig = maps.choropleth(one.dropna(subset=["value"]), "districts" if f.region else "regions", lang,
-                              unit_label(unit), higher_is_better=higher, selected=None if f.region else f.region)
-        event = ui.chart(fig, key="quality_map", clickable=not f.region)
-        if not f.region:
-            ui.follow_region_click(event, "quality_map")
+                              unit_label(unit), higher_is_better=higher)
+        if f.region:
+            ui.chart(fig, key="quality_map_districts")
+        else:
+            ui.follow_region_click(ui.chart(fig, key="quality_map", clickable=True), "quality_map")
             st.caption(ui.t("quality.map_hint"))
         unmapped = [detail_labels[c] for c in one.area_code if f.region and not districts.loc[c, "has_boundary"]]
         if unmapped:
@@ -143,15 +156,18 @@ with right:
         fig = charts.bar(ranked, "label", "value", lang, horizontal=True, colours=colours,
                          title=ui.t("quality.ranking_title", kpi=ui.t(f"kpi.name_{chosen}")),
                          height=max(320, 60 + 26 * len(ranked)), customdata="area_code")
-        event = ui.chart(fig, key="quality_ranking", clickable=not f.region)
-        if not f.region:
-            ui.follow_region_click(event, "quality_ranking", field="customdata")
+        if f.region:
+            ui.chart(fig, key="quality_ranking_districts")
+        else:
+            ui.follow_region_click(ui.chart(fig, key="quality_ranking", clickable=True), "quality_ranking",
+                                   field="customdata")
 ranked_all = one.sort_values(["rank", "label"])
 ui.table(ranked_all.assign(status=[rag_text(r) for r in ranked_all.rag]),
          {"label": ui.t("common.district" if f.region else "common.region"), "value": ui.t("common.value"),
           "prev_value": ui.t("quality.previous", period=f.period.previous().label(lang)),
           "change": ui.t("quality.change"), "status": ui.t("quality.status"), "rank": ui.t("quality.rank")},
-         f"quality_{chosen}", "quality_map_table", formats=dict.fromkeys(("value", "prev_value", "change"), number), height=min(600, 38 + 35 * len(one)))
+         f"quality_{chosen}", "quality_map_table", height=min(600, 38 + 35 * len(one)),
+         formats={"value": number, "prev_value": number, "change": signed})
 
 # ---- trends by operator and by technology -----------------------------------------------------------
 st.subheader(ui.t("quality.trend_title"))
@@ -178,58 +194,56 @@ if len(part):
         ui.table(part.assign(name=part.member.map(names)),
                  {"month": ui.t("common.month"), "name": ui.t(f"quality.by_{by}"), metric: ui.t(f"quality.metric_{metric}"),
                   "tests": ui.t("common.tests")}, f"quality_trend_{by}", "quality_trend_table",
-                 formats={metric: number, "month": lambda d: i18n.fmt_date(d, lang)})
+                 formats={metric: number, "tests": count, "month": lambda d: periods.period_of(d, "month").label(lang)})
 else:
     ui.empty_state()
 
-# ---- the urban-rural gap and the distribution of speeds ---------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.subheader(ui.t("quality.gap_title"))
-    gap = ui.query("quality/urban_rural_gap", region=f.region, start_date=f.period.start, end_date=f.period.end)
-    if len(gap) and gap.urban_median_download_mbps.notna().any():
-        labels = {**detail_labels, "KZ": ui.t("common.national")}
-        if f.region:
-            labels[f.region] = ui.region_label(f.region, short=True)
-        gap["label"] = gap.area_code.map(labels)
-        total = gap.iloc[0]
-        st.markdown(ui.t("quality.gap_summary", urban=i18n.fmt_unit(total.urban_median_download_mbps, "mbps", lang),
-                         rural=i18n.fmt_unit(total.rural_median_download_mbps, "mbps", lang),
-                         gap=i18n.fmt_unit(total.gap_mbps, "mbps", lang),
-                         share=i18n.fmt_unit(total.rural_to_urban_pct, "pct", lang, 0)))
-        long = gap.melt(id_vars=["area_code", "label"], value_vars=["urban_median_download_mbps",
-                                                                     "rural_median_download_mbps"],
-                        var_name="side", value_name="median_mbps")
-        fig = charts.grouped_bar(long, "label", "median_mbps", "side",
-                                 {"urban_median_download_mbps": ui.t("common.urban"),
-                                  "rural_median_download_mbps": ui.t("common.rural")}, lang, horizontal=True,
-                                 value_format=",.0f", axis_title=ui.t("quality.axis_median_download_mbps"),
-                                 height=120 + 30 * len(gap))
-        ui.chart(fig, key="quality_gap")
+# ---- the urban-rural gap --------------------------------------------------------------------------------
+st.subheader(ui.t("quality.gap_title"))
+gap = ui.query("quality/urban_rural_gap", region=f.region, start_date=f.period.start, end_date=f.period.end)
+if len(gap) and gap.urban_median_download_mbps.notna().any():
+    labels = {**detail_labels, "KZ": ui.t("common.national")}
+    if f.region:
+        labels[f.region] = region_total
+    gap["label"] = gap.area_code.map(labels)
+    total = gap.iloc[0]
+    st.markdown(ui.t("quality.gap_summary", urban=i18n.fmt_unit(total.urban_median_download_mbps, "mbps", lang),
+                     rural=i18n.fmt_unit(total.rural_median_download_mbps, "mbps", lang),
+                     gap=i18n.fmt_unit(total.gap_mbps, "mbps", lang),
+                     share=i18n.fmt_unit(total.rural_to_urban_pct, "pct", lang, 0)))
+    sides = {"urban_median_download_mbps": ui.t("common.urban"), "rural_median_download_mbps": ui.t("common.rural")}
+    long = gap.melt(id_vars=["area_code", "label"], value_vars=list(sides), var_name="side", value_name="median_mbps")
+    fig = charts.grouped_bar(long, "label", "median_mbps", "side", sides, lang, horizontal=True, value_format=",.0f",
+                             axis_title=ui.t("quality.axis_median_download_mbps"), height=120 + 30 * len(gap))
+    ui.chart(fig, key="quality_gap")
+    with st.expander(ui.t("quality.gap_table")):
         ui.table(gap, {"label": ui.t("quality.area"), "urban_median_download_mbps": ui.t("quality.urban_median"),
                        "rural_median_download_mbps": ui.t("quality.rural_median"), "gap_mbps": ui.t("quality.gap"),
                        "rural_to_urban_pct": ui.t("quality.rural_to_urban"), "urban_tests": ui.t("quality.urban_tests"),
                        "rural_tests": ui.t("quality.rural_tests")},
                  "quality_urban_rural", "quality_gap_table",
-                 formats=dict.fromkeys(("urban_median_download_mbps", "rural_median_download_mbps", "gap_mbps",
-                                        "rural_to_urban_pct"), number))
-    else:
-        ui.empty_state()
-with right:
-    st.subheader(ui.t("quality.bands_title"))
-    bands = ui.query("quality/speed_bands", region=f.region, start_date=f.period.start, end_date=f.period.end)
-    if bands.tests.sum() > 0:
-        bands["band"] = [band_label(r) for r in bands.itertuples()]
-        bands["tech"] = [f"{ui.t('quality.tech_all') if t == 'all' else ui.t(f'common.tech_{t}')} "
-                         f"({i18n.fmt_number(n, lang)})" for t, n in zip(bands.technology, bands.technology_tests)]
-        fig = charts.stacked_bar(bands, "tech", "share_pct", "band_code", dict(zip(bands.band_code, bands.band)), lang,
-                                 horizontal=True, axis_title=ui.t("quality.axis_share"), colours=BAND_COLOURS,
-                                 height=140 + 44 * bands.technology.nunique())
-        ui.chart(fig, key="quality_bands")
-        st.caption(ui.t("quality.bands_hint"))
-        ui.table(bands, {"tech": ui.t("common.technology"), "band": ui.t("quality.band"), "tests": ui.t("common.tests"),
-                         "share_pct": ui.t("quality.share")}, "quality_speed_bands", "quality_bands_table",
-                 formats={"share_pct": number}, height=300)
-    else:
-        ui.empty_state()
-st.caption(ui.t("common.as_of", date=i18n.fmt_date(min(f.period.end, ui.data_span()[1]), lang)))
+                 formats={**dict.fromkeys(("urban_median_download_mbps", "rural_median_download_mbps",
+                                           "rural_to_urban_pct"), number), "gap_mbps": signed,
+                          "urban_tests": count, "rural_tests": count})
+else:
+    ui.empty_state()
+
+# ---- the distribution of speeds, not only the median --------------------------------------------------
+st.subheader(ui.t("quality.bands_title"))
+bands = ui.query("quality/speed_bands", region=f.region, start_date=f.period.start, end_date=f.period.end)
+if bands.tests.sum() > 0:
+    bands["band"] = [band_label(r) for r in bands.itertuples()]
+    bands["tech_name"] = [ui.t("quality.tech_all") if t == "all" else ui.t(f"common.tech_{t}") for t in bands.technology]
+    bands["tech"] = [f"{name} ({count(n)})" for name, n in zip(bands.tech_name, bands.technology_tests)]
+    fig = charts.stacked_bars(bands, "tech", "share_pct", "band_code", dict(zip(bands.band_code, bands.band)), lang,
+                              horizontal=True, percent=True, axis_title=ui.t("quality.axis_share"),
+                              colours=BAND_COLOURS, height=160 + 44 * bands.technology.nunique())
+    ui.chart(fig, key="quality_bands")
+    st.caption(ui.t("quality.bands_hint"))
+    with st.expander(ui.t("quality.bands_table")):
+        ui.table(bands, {"tech_name": ui.t("common.technology"), "band": ui.t("quality.band"),
+                         "tests": ui.t("common.tests"), "share_pct": ui.t("quality.share")},
+                 "quality_speed_bands", "quality_bands_table", formats={"tests": count, "share_pct": number})
+else:
+    ui.empty_state()
+st.caption(ui.t("common.as_of", date=i18n.fmt_date(min(f.period.end - timedelta(days=1), ui.data_span()[1]), lang)))

@@ -68,6 +68,12 @@ name = ui.t(f"rollout.programme_{programme}")
 row = totals.loc[programme]
 axis = unit(programme)[:1].upper() + unit(programme)[1:]
 
+by_area = progress[(progress.programme == programme) & (progress.level == "area")]
+by_area = by_area.assign(label=by_area.code.map(ui.area_labels()).fillna(ui.t("rollout.no_district")),
+                         kind=ui.t("common.district" if f.region else "common.region")).sort_values("progress_pct")
+by_operator = progress[(progress.programme == programme) & (progress.level == "operator")]
+by_operator = by_operator.assign(label=by_operator.operator_name.fillna(by_operator.code), kind=ui.t("common.operator"))
+
 left, right = st.columns([3, 2])
 with left:
     monthly = ui.query("rollout/plan_vs_actual_monthly", programme=programme, region=f.region,
@@ -80,52 +86,39 @@ with left:
                   "forecast": ui.t("rollout.line_forecast"),
                   "deadline": ui.t("rollout.line_deadline", date=i18n.fmt_date(row.target_date, lang))}
         fig = charts.plan_actual(monthly, "month", "planned_cum_units", "done_cum_units", labels, lang, axis,
-                                 title=ui.t("rollout.plan_title", programme=name), deadline=row.target_date,
-                                 forecast=forecast, height=460)
+                                 title=ui.t("rollout.plan_title"), deadline=row.target_date,
+                                 forecast=forecast, height=440)
         ui.chart(fig, key="rollout_plan")
-
-by_area = progress[(progress.programme == programme) & (progress.level == "area")].copy()
-if f.region:
-    names = {code: i18n.place_name(r, lang) for code, r in ui.districts().set_index("district_kato").iterrows()}
-else:
-    names = {code: i18n.region_name(r, lang, short=True) for code, r in ui.regions().set_index("region_code").iterrows()}
-by_area["label"] = by_area.code.map(names).fillna(ui.t("rollout.no_district"))
-by_area = by_area.sort_values("progress_pct")
+        st.caption(ui.t("rollout.plan_note"))
+    fig = charts.bar(by_operator, "label", "progress_pct", lang, horizontal=True,
+                     colours=[OUTLOOK_COLOURS[o] for o in by_operator.outlook],
+                     title=ui.t("rollout.operators_title"), axis_title=ui.t("rollout.axis_progress"),
+                     height=130 + 40 * len(by_operator))
+    ui.chart(fig, key="rollout_operators")
 with right:
     fig = charts.bar(by_area, "label", "progress_pct", lang, horizontal=True,
                      colours=[OUTLOOK_COLOURS[o] for o in by_area.outlook], customdata="code",
-                     title=ui.t("rollout.districts_title" if f.region else "rollout.regions_title", programme=name),
-                     axis_title=ui.t("rollout.axis_progress"), height=max(300, 60 + 26 * len(by_area)))
+                     title=ui.t("rollout.districts_title" if f.region else "rollout.regions_title"),
+                     axis_title=ui.t("rollout.axis_progress"), height=max(300, 110 + 26 * len(by_area)))
     event = ui.chart(fig, key="rollout_areas", clickable=f.region is None)
     if f.region is None:
         ui.follow_region_click(event, "rollout_areas", field="customdata")
-        st.caption(ui.t("rollout.bar_hint"))
-    st.caption(ui.t("rollout.colour_hint"))
+    st.caption(ui.t("rollout.colour_hint") + (" " + ui.t("rollout.bar_hint") if f.region is None else ""))
 
-left, right = st.columns([2, 3])
-with left:
-    by_operator = progress[(progress.programme == programme) & (progress.level == "operator")]
-    by_operator = by_operator.assign(label=by_operator.operator_name.fillna(by_operator.code))
-    fig = charts.bar(by_operator, "label", "progress_pct", lang, horizontal=True,
-                     colours=[OUTLOOK_COLOURS[o] for o in by_operator.outlook],
-                     title=ui.t("rollout.operators_title", programme=name), axis_title=ui.t("rollout.axis_progress"),
-                     height=max(220, 90 + 40 * len(by_operator)))
-    ui.chart(fig, key="rollout_operators")
-with right:
-    table = pd.concat([by_area.sort_values("progress_pct"), by_operator])
-    table = table.assign(kind=[ui.t(f"rollout.level_{lvl}") for lvl in table.level],
-                         outlook_label=[ui.t(f"rollout.outlook_{o}") for o in table.outlook])
-    columns = {"kind": ui.t("rollout.col_level"), "label": ui.t("rollout.col_area"),
-               "planned_units": ui.t("rollout.col_planned", unit=unit(programme)),
-               "done_units": ui.t("rollout.col_done", unit=unit(programme)),
-               "progress_pct": ui.t("rollout.col_progress"), "pace_units_per_month": ui.t("rollout.col_pace"),
-               "forecast_date": ui.t("rollout.col_forecast"), "outlook_label": ui.t("rollout.col_outlook"),
-               "delayed_items": ui.t("rollout.col_delayed")}
-    number = {col: (lambda v: i18n.fmt_number(v, lang)) for col in ("planned_units", "done_units", "delayed_items")}
-    ui.table(table, columns, f"rollout_{programme}", "rollout_progress_table", height=360,
-             formats={**number, "progress_pct": lambda v: i18n.fmt_number(v, lang, 1),
-                      "pace_units_per_month": lambda v: i18n.fmt_number(v, lang, 1),
-                      "forecast_date": lambda v: i18n.fmt_date(v, lang) if pd.notna(v) else "—"})
+table = pd.concat([by_area, by_operator])
+table = table.assign(outlook_label=[ui.t(f"rollout.outlook_{o}") for o in table.outlook])
+columns = {"kind": ui.t("rollout.col_level"), "label": ui.t("rollout.col_area"),
+           "planned_units": ui.t("rollout.col_planned", unit=unit(programme)),
+           "done_units": ui.t("rollout.col_done", unit=unit(programme)),
+           "progress_pct": ui.t("rollout.col_progress"), "pace_units_per_month": ui.t("rollout.col_pace"),
+           "forecast_date": ui.t("rollout.col_forecast"), "outlook_label": ui.t("rollout.col_outlook"),
+           "delayed_items": ui.t("rollout.col_delayed")}
+whole = {col: (lambda v: i18n.fmt_number(v, lang)) for col in ("planned_units", "done_units", "delayed_items")}
+st.markdown(f"**{ui.t('rollout.table_heading', programme=name)}**")
+ui.table(table, columns, f"rollout_{programme}", "rollout_progress_table",
+         formats={**whole, "progress_pct": lambda v: i18n.fmt_number(v, lang, 1),
+                  "pace_units_per_month": lambda v: i18n.fmt_number(v, lang, 1),
+                  "forecast_date": lambda v: i18n.fmt_date(v, lang)})
 
 # ---- delayed items and what blocks them ----------------------------------------------------------
 st.divider()
@@ -137,15 +130,14 @@ if delayed.empty:
     st.success(ui.t("rollout.none_delayed", date=i18n.fmt_date(as_of, lang)))
 else:
     def codes(values, prefix: str) -> str:
-        """A list of codes in words, e.g. the kinds of the open bottlenecks ('' for none)."""
-        return "" if values is None or isinstance(values, float) else ", ".join(ui.t(f"{prefix}_{v}") for v in values)
+        """A list of codes in words, e.g. the kinds of the open bottlenecks."""
+        return ", ".join(ui.t(f"{prefix}_{v}") for v in values)
 
     delayed = delayed.assign(
+        region=delayed.region_code.map(ui.area_labels()),  # shown for the whole country only
         programme_label=[ui.t(f"rollout.programme_{p}") for p in delayed.programme],
-        place=[i18n.place_name({"name_kk": r.place_kk, "name_ru": r.place_ru, "name_en": r.place_en}, lang)
-               if pd.notna(r.place_ru) else r.kato for r in delayed.itertuples()],
-        district=[i18n.place_name({"name_kk": r.district_kk, "name_ru": r.district_ru, "name_en": r.district_en},
-                                  lang) if pd.notna(r.district_ru) else "—" for r in delayed.itertuples()],
+        place=ui.place_labels(delayed, "place"),
+        district=ui.place_labels(delayed, "district"),
         status_label=[ui.t(f"rollout.status_{s}") for s in delayed.status],
         blocked_by=[codes(k, "bottlenecks.kind") for k in delayed.open_kinds],
         to_act=[codes(k, "bottlenecks.responsible") for k in delayed.open_responsible],
@@ -154,13 +146,14 @@ else:
     st.caption(ui.t("rollout.delayed_caption", shown=i18n.fmt_number(min(total, SHOWN_ROWS), lang),
                     total=i18n.fmt_number(total, lang), date=i18n.fmt_date(as_of, lang)))
     columns = {"item_id": ui.t("rollout.col_item"), "programme_label": ui.t("rollout.col_programme"),
+               **({} if f.region else {"region": ui.t("common.region")}),
                "place": ui.t("rollout.col_place"), "district": ui.t("common.district"),
                "operator_name": ui.t("common.operator"), "planned_date": ui.t("rollout.col_planned_date"),
                "delay_days": ui.t("rollout.col_delay_days"), "status_label": ui.t("rollout.col_status"),
                "blocked_by": ui.t("rollout.col_blocked_by"), "to_act": ui.t("rollout.col_to_act"),
                "oldest_open_bottleneck_days": ui.t("rollout.col_blocked_days"),
                "bottleneck_ids": ui.t("rollout.col_bottlenecks")}
-    ui.table(delayed, columns, "rollout_delayed", "rollout_delayed_table", limit=SHOWN_ROWS, height=420,
+    ui.table(delayed, columns, "rollout_delayed", "rollout_delayed_table", limit=SHOWN_ROWS,
              formats={"planned_date": lambda v: i18n.fmt_date(v, lang),
                       "delay_days": lambda v: i18n.fmt_number(v, lang),
                       "oldest_open_bottleneck_days": lambda v: i18n.fmt_number(v, lang)})

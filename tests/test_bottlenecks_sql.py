@@ -104,7 +104,10 @@ def test_open_by_area(log):
     assert frame.loc["KZ-19"].tolist()[:4] == [3, 1, 1, 1]           # open, akimat, overdue, akimat overdue
     assert frame.loc["KZ-19", "median_age_days"] == 365 and frame.loc["KZ-19", "oldest_age_days"] == 366
     assert frame.loc["KZ-61", "median_age_days"] == 55
-    assert list(frame.index) == ["KZ-19", "KZ-61"]
+    assert list(frame.index[:2]) == ["KZ-19", "KZ-61"] and len(frame) == 20      # every region, most first
+    assert frame.loc["KZ-71", "open_bottlenecks"] == 0 and pd.isna(frame.loc["KZ-71", "median_age_days"])
+    districts = run(log, "bottlenecks/open_by_area", region="KZ-61")
+    assert districts.open_bottlenecks.sum() == 2 and len(districts) > 1           # every district of Turkistan
 
 
 def test_headline(log):

@@ -76,7 +76,7 @@ def open_page(browser, url: str, width: int = 1440, height: int = 2200):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     errors, outside = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not base_path_probe(m) else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     def check_request(request):
@@ -89,6 +89,13 @@ def open_page(browser, url: str, width: int = 1440, height: int = 2200):
     page.goto(url)
     wait_until_ready(page)
     return context, page, errors, outside
+
+
+def base_path_probe(message) -> bool:
+    """Streamlit's frontend, opened on /<page>, first looks for its server under /<page>/_stcore/…
+    and falls back to /_stcore/…: those two 404s are its probe, not a fault of the app."""
+    url = (message.location or {}).get("url", "")
+    return "404" in message.text and url.endswith(("/_stcore/health", "/_stcore/host-config"))
 
 
 def wait_until_ready(page, timeout: float = 60) -> None:

@@ -141,6 +141,8 @@ def test_delayed_items_with_their_bottlenecks(rollout):
     assert c.bottlenecks == 2 and c.open_bottlenecks == 1        # BN2 resolved, BN3 opened later
     assert list(c.open_kinds) == ["land_plot"] and list(c.open_responsible) == ["akimat"]
     assert c.oldest_open_bottleneck_days == (AS_OF - date(2026, 1, 10)).days
-    assert c.place_ru and c.district_ru and c.total_items == 2
+    village = rollout.execute("select name_ru, name_en from settlement where kato = ?", [c.kato]).fetchone()
+    assert c.place_ru == village[0] and c.district_ru and c.total_items == 2   # the village, not its district
+    assert c.place_en == village[1] or (village[1] is None and pd.isna(c.place_en))
     road = db.run(rollout, "rollout/delayed_items", region="KZ-23", programme=None, end_date=END)
     assert set(road.item_id) == {"F", "R1"}

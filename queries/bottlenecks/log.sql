@@ -32,8 +32,11 @@ select l.bottleneck_id, l.kind, l.responsible, l.status_at_date as status, l.is_
        l.opened_on, l.due_on, case when not l.is_open then l.resolved_on end as resolved_on,
        l.age_days, l.overdue_days, l.overdue_days is not null as is_overdue,
        l.region_code, l.district_kato, l.kato,
-       coalesce(s.name_kk, d.name_kk) as place_kk, coalesce(s.name_ru, d.name_ru) as place_ru,
-       coalesce(s.name_en, d.name_en) as place_en,
+       -- The settlement's names when the site is in one, else its district's (no mixing: a village
+       -- without an English name falls back to Russian on the page, not to its district).
+       case when s.kato is null then d.name_kk else s.name_kk end as place_kk,
+       case when s.kato is null then d.name_ru else s.name_ru end as place_ru,
+       case when s.kato is null then d.name_en else s.name_en end as place_en,
        d.name_kk as district_kk, d.name_ru as district_ru, d.name_en as district_en,
        l.site_ref, l.operator_code, o.name as operator_name,
        l.rollout_item_id, r.programme, r.planned_date as item_planned_date, l.description,

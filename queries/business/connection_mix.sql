@@ -23,7 +23,7 @@ counted as (
     group by grouping sets ((connection), (firm_size, connection), (sector, connection), (area_code, connection))
 )
 select dimension, group_code, connection, firms,
-       sum(firms) over (partition by dimension, group_code) as group_firms,
+       (sum(firms) over (partition by dimension, group_code))::bigint as group_firms,
        100.0 * firms / sum(firms) over (partition by dimension, group_code) as share_pct
 from counted
 order by dimension, group_code, connection

@@ -13,7 +13,7 @@ by_category as (
     group by kato, category
 ),
 counted as (
-    select kato, sum(complaints) as complaints, sum(violations) as violations,
+    select kato, sum(complaints)::bigint as complaints, sum(violations)::bigint as violations,
            first(category order by complaints desc, category) as top_category
     from by_category
     group by kato

@@ -1,11 +1,11 @@
--- purpose: complaints per 10,000 inhabitants by region (or by district of the chosen region), in the
---          period and the period before, ranked, with the total for the scope
--- grain:   one row per area: regions and 'KZ' when $region is null, else the region's districts and
---          the region itself (level tells which); areas without complaints are listed with 0
--- params:  $region (null = whole country), $start_date, $end_date (the period, end exclusive),
---          $prev_start_date, $prev_end_date
--- units:   population in persons (1 Jan 2023); complaints and violations are counts of complaints
---          received; per_10k = complaints per 10,000 inhabitants; rank 1 = most complaints per person
+-- purpose: complaints per 10,000 inhabitants by region (or by district of the chosen region), ranked,
+--          in the period and the period before, with the total for the scope
+-- grain:   one row per area: regions and 'KZ' when $region is null, else the region and its districts
+-- params:  $region (null = whole country), $start_date, $end_date, $prev_start_date, $prev_end_date
+-- units:   population in persons (1 Jan 2023); complaints, violations = counts of complaints received;
+--          per_10k = complaints per 10,000 inhabitants; rank 1 = most complaints per person
+--          (population_estimated: a district the 2023 census lacks; areas without complaints are listed
+--          with 0; level tells an area's kind; periods end exclusive)
 with
 received as (
     select case when $region is null then region_code else district_kato end as area_code,
@@ -24,17 +24,19 @@ counted as (
     group by grouping sets ((area_code), ())
 ),
 areas as (
-    select region_code as area_code, 'region' as level, population, null::boolean as has_boundary
+    select region_code as area_code, 'region' as level, population, false as population_estimated,
+           null::boolean as has_boundary
     from region where $region is null
     union all
-    select 'KZ', 'country', sum(population), null from region where $region is null
+    select 'KZ', 'country', sum(population)::bigint, false, null from region having $region is null
     union all
-    select district_kato, 'district', population, has_boundary from district where region_code = $region
+    select district_kato, 'district', population, population_estimated, has_boundary
+    from district where region_code = $region
     union all
-    select region_code, 'region', population, null from region where region_code = $region
+    select region_code, 'region', population, false, null from region where region_code = $region
 ),
 rates as (
-    select a.area_code, a.level, a.population, a.has_boundary,
+    select a.area_code, a.level, a.population, a.population_estimated, a.has_boundary,
            coalesce(c.complaints, 0) as complaints, coalesce(c.violations, 0) as violations,
            coalesce(c.prev_complaints, 0) as prev_complaints,
            1e4 * coalesce(c.complaints, 0) / nullif(a.population, 0) as per_10k,
@@ -45,7 +47,7 @@ rates as (
 detail as (
     select case when $region is null then 'region' else 'district' end as level
 )
-select r.area_code, r.level, r.population, r.has_boundary, r.complaints, r.violations, r.prev_complaints,
+select r.area_code, r.level, r.population, r.population_estimated, r.has_boundary, r.complaints, r.violations, r.prev_complaints,
        r.per_10k, r.prev_per_10k, r.per_10k - r.prev_per_10k as change_per_10k,
        case when r.level = d.level then rank() over (partition by r.level = d.level order by r.per_10k desc nulls last)
        end as rank,

@@ -1,13 +1,10 @@
--- purpose: how fresh each uploaded dataset is, per source feed: the last day with data, rows, the last
---          load (file, by whom, when), whether the feed is stale for its cadence, and what of it falls in
---          the chosen region
--- grain:   one row per (dataset, source); the source is the speed-test source (crowd, operator, regulator),
---          the operator for the files operators send (coverage, rollout, bottlenecks), none for the
---          regulator's complaints and the survey; a dataset without rows gets one row (never loaded: stale)
+-- purpose: how fresh each uploaded feed is: last day with data, rows (also in $region), last load, stale or not
+-- grain:   one row per (dataset, source): the speed-test source, else the operator for operators' files
+--          (coverage, rollout, bottlenecks), else none (complaints, survey); a dataset never loaded: one row
 -- params:  $region (null = every region: region_rows = rows), $as_of_date (today)
--- units:   rows in records; days in days. last_data_day is a date (coverage, survey: the first day of the
---          month). Feeds are national, so staleness is judged on the whole feed; rollout and bottlenecks
---          are registers re-sent in full, so their age counts from their last load.
+-- units:   rows in records, *_days in days; last_data_day a date (coverage, survey: first day of the month)
+-- Feeds are national, so staleness is judged on the whole feed; rollout and bottlenecks are registers
+-- re-sent in full, so their age counts from their last load.
 with facts as (
     select 'speed_tests' as dataset, source as source_code, null::varchar as operator_code, region_code,
            measured_at::date as data_day, load_id

@@ -25,4 +25,8 @@ select m.month, m.dimension, m.member, o.name as operator_name,
        m.median_download_mbps, m.median_upload_mbps, m.median_latency_ms, m.tests
 from medians m
 left join operator o on m.dimension = 'operator' and o.operator_code = m.member
-order by m.dimension, m.member, m.month
+-- technologies from fixed to satellite, so that lines and legend keep one order on every page
+order by m.dimension,
+         case m.member when 'fixed' then 1 when '5g' then 2 when '4g' then 3 when '3g' then 4
+                       when 'satellite' then 5 else 6 end,
+         m.member, m.month

@@ -35,13 +35,17 @@ blockers as (
     group by b.rollout_item_id
 )
 select d.item_id, d.programme, d.region_code, d.district_kato, d.kato,
-       coalesce(s.name_kk, ds.name_kk) as place_kk, coalesce(s.name_ru, ds.name_ru) as place_ru,
-       coalesce(s.name_en, ds.name_en) as place_en,
+       -- The settlement's names when the item is a settlement, else its district's (no mixing: a
+       -- village without an English name falls back to Russian on the page, not to its district).
+       case when s.kato is null then ds.name_kk else s.name_kk end as place_kk,
+       case when s.kato is null then ds.name_ru else s.name_ru end as place_ru,
+       case when s.kato is null then ds.name_en else s.name_en end as place_en,
        ds.name_kk as district_kk, ds.name_ru as district_ru, ds.name_en as district_en,
        d.operator_code, o.name as operator_name, d.unit, d.planned_units, d.done_units, d.planned_date,
        d.status, greatest(d.as_of_date - d.planned_date, 0) as delay_days,
        coalesce(b.bottlenecks, 0) as bottlenecks, coalesce(b.open_bottlenecks, 0) as open_bottlenecks,
-       b.open_kinds, b.open_responsible, b.bottleneck_ids, b.oldest_open_bottleneck_days,
+       coalesce(b.open_kinds, []::varchar[]) as open_kinds,
+       coalesce(b.open_responsible, []::varchar[]) as open_responsible, b.bottleneck_ids, b.oldest_open_bottleneck_days,
        count(*) over () as total_items
 from delayed d
 left join blockers b using (item_id)
