@@ -179,19 +179,6 @@ def funnel(frame: pd.DataFrame, stage: str, value: str, text: str, lang: str, ti
     return style(fig, lang, title, height)
 
 
-def stacked_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, lang: str, title: str | None = None,
-                horizontal: bool = False, axis_title: str | None = None, colours: dict | None = None,
-                height: int = 420) -> go.Figure:
-    """Bars stacked per x, one colour per series in the frame's order (e.g. action items by status)."""
-    fig = grouped_bar(frame, x, y, series, names, lang, title, horizontal, ",.0f", axis_title, colours, height,
-                      show_text=False)
-    fig.update_layout(barmode="stack")
-    if len(frame) and frame.groupby(x)[y].sum().max() <= 10:
-        # Small counts: whole-number ticks, not 0.5 steps.
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=1)
-    return fig
-
-
 def _legend_under_title(fig: go.Figure, height: int, title: str | None) -> go.Figure:
     """Hang the legend from the top of the figure just under the title: placed in container coordinates
     it pushes the plot down as far as it needs, so on a narrow screen (or with long Kazakh and Russian

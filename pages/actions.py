@@ -59,10 +59,10 @@ by_state = recent.melt(id_vars=["meeting_id", "held_on"], value_vars=list(states
 # Day and month over the year: short enough to stay upright, unique even with two meetings in a month.
 by_state["label"] = [f"{d.day} {i18n.month_name(d.month, lang, short=True)}<br>{d.year}" for d in by_state.held_on]
 if recent["items"].sum():
-    fig = charts.stacked_bar(by_state, "label", "count", "state", states, lang, title=ui.t("actions.chart_title"),
-                             axis_title=ui.t("actions.axis_items"), height=380,
-                             colours={"done": charts.RAG_COLOURS["green"], "open_on_time": charts.PRIMARY,
-                                      "overdue": charts.RAG_COLOURS["red"], "dropped": charts.RAG_COLOURS[None]})
+    fig = charts.stacked_bars(by_state, "label", "count", "state", states, lang, title=ui.t("actions.chart_title"),
+                              axis_title=ui.t("actions.axis_items"), height=380,
+                              colours={"done": charts.RAG_COLOURS["green"], "open_on_time": charts.PRIMARY,
+                                       "overdue": charts.RAG_COLOURS["red"], "dropped": charts.RAG_COLOURS[None]})
     ui.chart(fig, key="actions_by_meeting")
 
 # ---- one meeting's items --------------------------------------------------------------------------------
