@@ -293,11 +293,13 @@ def count_matrix(frame: pd.DataFrame, label: str, columns: dict, lang: str, titl
     z = share.where(values == 0, 0.08 + 0.92 * share).where(values > 0, 0.0)
     scale = [[0, RAG_TINTS["red"]], [0.04, RAG_TINTS["red"]], [0.04, "#E6F1F4"], [1, "#7FB8C6"]]
     text = values.map(lambda v: i18n.fmt_number(v, lang))
+    # Headings on two lines where they have two words; plotly turns them when a narrow screen needs it.
+    headings = [h.replace(" ", "<br>", 1) for h in columns.values()]
     fig = go.Figure(go.Heatmap(
-        z=z.values.tolist(), x=list(columns.values()), y=list(frame[label]), text=text.values.tolist(),
+        z=z.values.tolist(), x=headings, y=list(frame[label]), text=text.values.tolist(),
         zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
         textfont={"color": INK, "size": 13}, hovertemplate="<b>%{y}</b> · %{x}: %{text}<extra></extra>",
     ))
-    fig.update_xaxes(side="top", tickangle=0, showgrid=False, fixedrange=True)
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
     fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
-    return style(fig, lang, title, height or 110 + 30 * len(frame))
+    return style(fig, lang, title, height or 130 + 30 * len(frame))

@@ -165,7 +165,7 @@ class Report:
         if self.totals:
             lines.append(i18n.t("data.report_totals", lang))
             for severity, column, reason, detail, count in self.totals:
-                lines.append(f"  {count:>9,}  {severity:<7}  {column or '-':<24}  "
+                lines.append(f"  {count:>9,}  {i18n.t(f'data.severity_{severity}', lang):<14}  {column or '-':<24}  "
                              f"{i18n.t(f'data.reason_{reason}', lang, detail=safe_value(detail) or '…')}")
         if self.issues:
             shown = len(self.issues)
@@ -312,7 +312,7 @@ def _stage(cur, ds: datasets.Dataset, path: Path, report: Report, tmp: Path) -> 
         return False
     with open(path, "rb") as f:
         head = f.read(4096)
-    suffix = path.suffix.lower() if report.file_name == path.name else Path(report.file_name).suffix.lower()
+    suffix = Path(report.file_name).suffix.lower()   # as the user named it (an upload is saved as upload.*)
     if head.startswith(b"PK\x03\x04"):
         report.file_format = "xlsx"
         report.checksum = _sha256(path)
@@ -368,7 +368,7 @@ def _scan_csv_bytes(path: Path) -> _Scan:
     """One streaming pass: sha256, strict UTF-8 or not, the line of a NUL byte, empty lines before data."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    utf8, nul_line, lines, blank, pending_blank, tail = True, None, 1, False, False, b""
+    utf8, nul_line, lines, blank, tail = True, None, 1, False, b""
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
@@ -383,16 +383,12 @@ def _scan_csv_bytes(path: Path) -> _Scan:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
-            if not blank:
-                # An empty line counts only if data follows it (trailing empty lines shift nothing).
-                text = tail + chunk
-                if pending_blank and text.strip(b"\r\n"):
-                    blank = True
-                stripped = text.rstrip(b"\r\n")
-                if b"\n\n" in stripped or b"\n\r\n" in stripped:
-                    blank = True
-                pending_blank = text[len(stripped):].count(b"\n") >= 2 or pending_blank and not stripped
-                tail = text[-2:]
+            # An empty line counts only if data follows it (trailing empty lines shift no row number);
+            # the tail carries a line break split between two chunks.
+            text = tail + chunk
+            inner = text.rstrip(b"\r\n")
+            blank = blank or b"\n\n" in inner or b"\n\r\n" in inner
+            tail = text[-3:]
     if utf8:
         try:
             decoder.decode(b"", final=True)

@@ -14,6 +14,8 @@ ss = st.session_state
 user = ui.current_user()
 ui.page_title("data.page_title")
 LOG_LIMIT = 200
+ENCODINGS = {"utf-8": "UTF-8", "cp1251": "Windows-1251"}
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def dataset_name(code: str) -> str:
@@ -36,11 +38,15 @@ def plain(value) -> str:
     return value if isinstance(value, str) and value else "—"
 
 
-for level, message in ss.pop("_data_flash", []):
-    getattr(st, level)(message)
+# The outcome of the last load or rollback, shown once; in a container that is always there, so that the
+# tabs below keep their place (and the chosen tab) from one run to the next.
+with st.container():
+    for level, message in ss.pop("_data_flash", []):
+        getattr(st, level)(message)
 
 fresh_tab, upload_tab, log_tab, dictionary_tab = st.tabs(
-    [ui.t("data.tab_freshness"), ui.t("data.tab_upload"), ui.t("data.tab_log"), ui.t("data.tab_dictionary")])
+    [ui.t("data.tab_freshness"), ui.t("data.tab_upload"), ui.t("data.tab_log"), ui.t("data.tab_dictionary")],
+    key="data_tab", on_change="rerun")
 
 # ---- freshness of each feed, and where data exists in the period ---------------------------------------
 with fresh_tab:
@@ -60,11 +66,11 @@ with fresh_tab:
     else:
         st.success(ui.t("data.all_fresh"), icon=":material/check_circle:")
     columns = {"dataset_label": ui.t("data.col_dataset"), "source_label": ui.t("data.col_source"),
-               "rows": ui.t("data.col_rows"), "last_data_day": ui.t("data.col_last_data_day")}
+               "last_data_day": ui.t("data.col_last_data_day"), "data_age_days": ui.t("data.col_age_days"),
+               "stale_label": ui.t("data.col_stale"), "rows": ui.t("data.col_rows")}
     if f.region:
         columns |= {"region_rows": ui.t("data.col_region_rows"), "region_last_data_day": ui.t("data.col_region_last_day")}
-    columns |= {"data_age_days": ui.t("data.col_age_days"), "stale_after_days": ui.t("data.col_due_days"),
-                "stale_label": ui.t("data.col_stale"), "last_load_id": ui.t("data.col_last_load"),
+    columns |= {"stale_after_days": ui.t("data.col_due_days"), "last_load_id": ui.t("data.col_last_load"),
                 "last_loaded_by": ui.t("data.col_loaded_by"), "last_loaded_at": ui.t("data.col_loaded_at")}
     formats = {"rows": count, "region_rows": count, "last_data_day": day, "region_last_data_day": day,
                "data_age_days": count, "stale_after_days": count, "last_load_id": count, "last_loaded_at": when}
@@ -80,7 +86,8 @@ with fresh_tab:
                          for r in areas.itertuples()]
         title = (ui.t("data.area_title_districts", period=f.period.label(lang), region=ui.region_label(f.region))
                  if f.region else ui.t("data.area_title_regions", period=f.period.label(lang)))
-        ui.chart(charts.count_matrix(areas, "area", value_columns, lang, title=title), key="data_areas")
+        st.subheader(title)   # above the chart, where a long region name wraps on a narrow screen
+        ui.chart(charts.count_matrix(areas, "area", value_columns, lang), key="data_areas")
         st.caption(ui.t("data.area_caption"))
         ui.downloads(areas[["area_code", "area", *value_columns]].rename(
             columns={"area_code": "code", "area": ui.t("data.col_area"), **value_columns}), "data_by_area", "data_areas")
@@ -99,6 +106,8 @@ with upload_tab:
         st.caption(ui.t(f"data.about_{chosen}"))
         st.caption(ui.t("data.upload_expected", required=", ".join(ds.required),
                         optional=", ".join(c.name for c in ds.columns if not c.required) or "—"))
+        if ds.key:
+            st.caption(ui.t("data.keyed_rule", key=", ".join(ds.key)))
         if user.role == "operator":
             st.caption(ui.t("data.upload_own_rows_operator", operator=user.operator_code or "—"))
         elif user.role == "akimat":
@@ -115,10 +124,13 @@ with upload_tab:
                                                  loaded_by=user.username, user=user, load=False)
                 ss["_data_check"] = (check_key, report)
             report = ss["_data_check"][1]
-            size = i18n.fmt_number(report.size_bytes / 1024, lang) + " KB"
+            size = (ui.t("data.size_mb", value=i18n.fmt_number(report.size_bytes / 1024 ** 2, lang, 1))
+                    if report.size_bytes >= 1024 ** 2 else
+                    ui.t("data.size_kb", value=i18n.fmt_number(report.size_bytes / 1024, lang, 1)))
             st.caption(ui.t("data.file_info", format=report.file_format.upper() or "—",
-                            encoding=report.encoding or "—", delimiter=repr(report.delimiter) if report.delimiter else "—",
-                            size=size, rows=count(report.rows)))
+                            encoding=ENCODINGS.get(report.encoding, "—"), size=size, rows=count(report.rows),
+                            delimiter=ui.t(f"data.separator_{DELIMITERS[report.delimiter]}")
+                            if report.delimiter in DELIMITERS else "—"))
             if report.preview is not None and len(report.preview):
                 with st.expander(ui.t("data.preview_title")):
                     st.dataframe(report.preview, hide_index=True, width="stretch")
@@ -137,7 +149,7 @@ with upload_tab:
             if report.issues:
                 st.caption(ui.t("data.report_rows_title", n=count(len(report.issues))))
                 issues = report.table(lang)
-                st.dataframe(issues, hide_index=True, width="stretch", height=320)
+                st.dataframe(issues, hide_index=True, width="stretch", height="auto" if len(issues) <= 10 else 360)
                 ui.downloads(issues, f"validation_{chosen}", "data_report")
             if report.status == "valid" and st.button(ui.t("data.load_button", rows=count(report.rows)),
                                                       type="primary", icon=":material/upload:", key="data_load"):
@@ -166,12 +178,13 @@ with log_tab:
         log["status_label"] = [ui.t(f"data.status_{s}") + (f" · {ui.t('data.log_demo')}" if demo else "")
                                for s, demo in zip(log.status, log.is_demo)]
         columns = {"load_id": ui.t("data.col_load_id"), "dataset_label": ui.t("data.col_dataset"),
-                   "file": ui.t("data.col_file"), "row_count": ui.t("data.col_rows")}
+                   "file": ui.t("data.col_file"), "status_label": ui.t("data.col_status"),
+                   "row_count": ui.t("data.col_rows")}
         if f.region:
             columns["region_rows"] = ui.t("data.col_region_rows")
         columns |= {"data_from": ui.t("data.col_data_from"), "data_to": ui.t("data.col_data_to"),
                     "loaded_by": ui.t("data.col_loaded_by"), "loaded_at": ui.t("data.col_loaded_at"),
-                    "status_label": ui.t("data.col_status"), "rolled_back_by": ui.t("data.col_rolled_back_by"),
+                    "rolled_back_by": ui.t("data.col_rolled_back_by"),
                     "rolled_back_at": ui.t("data.col_rolled_back_at")}
         formats = {"load_id": str, "row_count": count, "region_rows": count, "data_from": day, "data_to": day,
                    "loaded_at": when, "rolled_back_at": when, "rolled_back_by": plain}
@@ -214,6 +227,8 @@ with dictionary_tab:
                          format_func=lambda d: ui.t("data.all_datasets") if d is None else dataset_name(d))
     if which:
         st.caption(ui.t(f"data.about_{which}"))
+        if datasets.get(which).key:
+            st.caption(ui.t("data.keyed_rule", key=", ".join(datasets.get(which).key)))
     dictionary = pd.DataFrame(datasets.dictionary_table(lang, which))
     ui.table(dictionary, {c: ui.t(f"data.col_{c}") for c in
                           ("dataset", "column", "description", "type", "unit", "required", "key", "allowed",

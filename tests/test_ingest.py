@@ -4,6 +4,7 @@ line, the Data page's queries, and the 1,000,000-row speed test budget."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import time
@@ -161,7 +162,7 @@ def test_every_complaint_rule(con, tmp_path):
     rows = [
         f"K-01;31.03.2026;{VILLAGE};op_a;mobile;low_speed;confirmed;01.04.2026;1,5;1;1 500 000;02.04.2026",  # 2: valid
         f"K-02;31.02.2026;{VILLAGE};op_a;mobile;low_speed;received;;;;;",            # 3 impossible date
-        f"K-03;2026-03-31;999999999;op_z;tv;noise;lost;;;;;",                        # 4 kato, operator, 3 values
+        "K-03;2026-03-31;999999999;op_z;tv;noise;lost;;;;;",                        # 4 kato, operator, 3 values
         f"K-04;2026-03-31;{VILLAGE};op_a;mobile;other;received;2026-03-30;-1;2;-5;2026-03-01",  # 5
         f"K-05;2026-12-01;{VILLAGE};op_a;fixed;outage;received;;10001;;1,5;",        # 6 future, too fast, not whole
         f"K-01;2026-03-31;{VILLAGE};op_a;mobile;other;received;;;;;",                # 7 duplicate of row 2
@@ -235,9 +236,9 @@ def test_formula_text_is_stored_as_text_and_exports_defuse_it(con, tmp_path):
     assert stored == [('=HYPERLINK("http://x","click")', "cost;speed"), ("+cmd|' /C calc'!A0", None),
                       ("@SUM(A1:A9)", None), ("-2+3", None)]
     frame = pd.DataFrame({"sector": [s for s, _ in stored]})
-    exported = pd.read_csv(__import__("io").BytesIO(ui.to_csv(frame)), encoding="utf-8-sig").sector.tolist()
+    exported = pd.read_csv(io.BytesIO(ui.to_csv(frame)), encoding="utf-8-sig").sector.tolist()
     assert exported == ["'" + s for s, _ in stored]
-    book = openpyxl.load_workbook(__import__("io").BytesIO(ui.to_xlsx(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(ui.to_xlsx(frame)))
     cells = [c.value for c in book.active["A"][1:]]
     assert all(isinstance(v, str) and v.startswith("'") for v in cells), cells
     assert book.active["A2"].data_type == "s"    # text, not a formula
@@ -502,3 +503,14 @@ def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, t
         con.close()
     print(f"\n1,000,000 speed tests validated and loaded in {elapsed:.1f} s")
     assert elapsed < 15, f"{elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("data,blank", [(b"a\nb\n", False), (b"a\nb\n\n\n", False), (b"a\n\nb\n", True),
+                                        (b"abc\n\r\n\r\nxyz", True), (b"abc\r\n\r\n", False), (b"ab\n\nxy", True),
+                                        (b"abcd\nefgh\n", False)])
+def test_empty_lines_before_data_are_found_across_chunks(tmp_path, monkeypatch, data, blank):
+    # Such files take the slower, exactly numbered path; chunks of 4 bytes split every line break.
+    monkeypatch.setattr(ingest, "_CHUNK", 4)
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert ingest._scan_csv_bytes(path).inner_blank_lines is blank
