@@ -1,6 +1,6 @@
 """Connectivity Dialogue: the router. Page config, global filters carried in the URL, navigation.
 
-Run with `make run` (or `streamlit run app.py`). Pages live in pages/ and are discovered from their
+Run with `make run` (or `streamlit run app.py`). Pages live in views/ and are discovered from their
 '# page:' header line, so adding a view needs no change here.
 """
 

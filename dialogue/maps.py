@@ -66,7 +66,9 @@ def point_deck(frame: pd.DataFrame, tooltip_html: str, radius_column: str = "rad
         view = pdk.ViewState(longitude=float(frame.lon.mean()), latitude=float(frame.lat.mean()), zoom=4.2)
     else:
         view = pdk.ViewState(longitude=67.0, latitude=48.0, zoom=3.6)
-    return pdk.Deck(layers=[outlines, points], initial_view_state=view, map_provider=None, map_style=None,
+    # No map_style argument: pydeck then sends its "__MAP_STYLE__" sentinel, which with map_provider=None
+    # tells Streamlit to draw no base map. An explicit map_style=None makes Streamlit fetch Carto tiles.
+    return pdk.Deck(layers=[outlines, points], initial_view_state=view, map_provider=None,
                     tooltip={"html": tooltip_html})
 
 

@@ -111,14 +111,14 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
-    """Pages are discovered from pages/*.py: each starts with '# page: order=… title=… icon=… url=…'."""
+    """Pages are discovered from views/*.py: each starts with '# page: order=… title=… icon=… url=…'."""
     specs = []
-    for f in sorted((ROOT / "pages").glob("*.py")):
+    for f in sorted((ROOT / "views").glob("*.py")):
         m = _PAGE_HEADER.search(f.read_text(encoding="utf-8"))
         if not m:
             continue
         fields = dict(part.split("=", 1) for part in m.group(1).split())
-        specs.append(PageSpec(f"pages/{f.name}", int(fields["order"]), fields["title"], fields.get("icon", ""),
+        specs.append(PageSpec(f"views/{f.name}", int(fields["order"]), fields["title"], fields.get("icon", ""),
                               fields["url"]))
     return sorted(specs, key=lambda s: s.order)
 

@@ -9,7 +9,6 @@ import stat
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dialogue import auth, cli
@@ -154,24 +153,6 @@ def test_permission_matrix():
 
 # ---- the app: sign-in, public read off, edit pages ---------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def every_run_goes_through_app_py(monkeypatch):
-    """Before each run AppTest resets Streamlit's "pages/ folder" mode, and with a pages/ folder next to app.py
-    it then runs the page file alone from the second run on, skipping app.py (its sidebar, the sign-in form
-    and gate). A browser session always goes through app.py's st.navigation: make AppTest do the same."""
-    from streamlit.runtime import pages_manager
-    from streamlit.testing.v1 import app_test
-
-    class NavigationOnly(pages_manager.PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
-    # Query results are cached by data version, not by file: copies of one warehouse would share them.
-    st.cache_data.clear()
-
-
 def app(db_path, monkeypatch, page=None, **query):
     monkeypatch.setenv("DIALOGUE_DB", str(db_path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -207,13 +188,13 @@ def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatc
     at = sign_in(at, "viewer1")
     assert not at.exception
     assert [t.value for t in at.title] == ["National overview"] and at.metric
-    at.switch_page("pages/actions.py").run()
+    at.switch_page("views/actions.py").run()
     assert [t.value for t in at.title] == ["Action items"]
 
 
 def test_public_read_off_guards_every_page(small_db, users_file, monkeypatch):
     monkeypatch.setenv("DIALOGUE_PUBLIC_READ", "0")
-    for page in ("pages/bottleneck_edit.py", "pages/actions.py"):
+    for page in ("views/bottleneck_edit.py", "views/actions.py"):
         at = app(small_db, monkeypatch, page, lang="ru")
         assert [t.value for t in at.title] == ["Требуется вход"], page
         assert not at.dataframe
@@ -253,7 +234,7 @@ def test_akimat_cannot_edit_another_regions_bottleneck_in_the_ui(small_copy, use
     own, other = ids(small_copy)
     at = app(small_copy, monkeypatch, lang="en", region="KZ-23", bottleneck=other)
     at = sign_in(at, "ak23")
-    at.switch_page("pages/bottleneck_edit.py").run()
+    at.switch_page("views/bottleneck_edit.py").run()
     assert not at.exception
     assert other in texts(at.subheader)
     assert "may not change this record" in texts(at.warning)
@@ -277,7 +258,7 @@ def test_akimat_saves_its_own_bottleneck_with_history(small_copy, users_file, mo
     add("ak23", "akimat", region="KZ-23")
     own, _ = ids(small_copy)
     (status, _, version), events_before = state(small_copy, own)
-    at = app(small_copy, monkeypatch, "pages/bottleneck_edit.py", lang="en", region="KZ-23", bottleneck=own)
+    at = app(small_copy, monkeypatch, "views/bottleneck_edit.py", lang="en", region="KZ-23", bottleneck=own)
     assert "Sign in (sidebar) to change this record." in texts(at.info)
     at = sign_in(at, "ak23")
     k = f"be_{own}_{version}"
@@ -301,7 +282,7 @@ def test_a_stale_form_is_a_conflict_in_the_ui(small_copy, users_file, monkeypatc
     add("ak23", "akimat", region="KZ-23")
     own, _ = ids(small_copy)
     (_, _, version), _ = state(small_copy, own)
-    at = app(small_copy, monkeypatch, "pages/bottleneck_edit.py", lang="en", region="KZ-23", bottleneck=own)
+    at = app(small_copy, monkeypatch, "views/bottleneck_edit.py", lang="en", region="KZ-23", bottleneck=own)
     at = sign_in(at, "ak23")
     k = f"be_{own}_{version}"
     at.text_area(key=f"{k}_notes").input("mine")
@@ -326,7 +307,7 @@ def test_viewer_sees_no_edit_form_and_no_recording(small_db, users_file, monkeyp
     add("viewer2", "viewer")
     at = app(small_db, monkeypatch, lang="en")
     at = sign_in(at, "viewer2")
-    at.switch_page("pages/actions.py").run()
+    at.switch_page("views/actions.py").run()
     assert not at.exception
     assert "may not change this action item" in texts(at.warning)
     assert not [b for b in at.button if b.key and (b.key.endswith("_save"))]
@@ -336,7 +317,7 @@ def test_crafted_region_cannot_record_for_another_region(small_copy, users_file,
     add("ak23", "akimat", region="KZ-23")
     at = app(small_copy, monkeypatch, lang="en", region="KZ-23")
     at = sign_in(at, "ak23")
-    at.switch_page("pages/actions.py").run()
+    at.switch_page("views/actions.py").run()
     assert at.selectbox(key="ac_new_region").options == ["Atyrau"]   # its own region only
     # Widget values are indexes into the options, so a client cannot name another region; the most a
     # crafted request can do is reach the write with the session's user, which refuses it.
@@ -388,7 +369,7 @@ def test_organisation_identity_maps_to_a_role_through_the_users_file(small_copy,
     at.user = {"is_logged_in": True, "email": "reg.one@gov.kz"}
     at.query_params.update({"lang": "en", "bottleneck": own})
     at.run()
-    at.switch_page("pages/bottleneck_edit.py").run()
+    at.switch_page("views/bottleneck_edit.py").run()
     assert not at.exception
     assert "Signed in as reg1 (regulator)" in " ".join(c.value for c in at.sidebar.caption)
     assert [b for b in at.button if b.key and b.key.endswith("_save")], "the regulator gets the edit form"
@@ -402,9 +383,9 @@ def test_organisation_identity_maps_to_a_role_through_the_users_file(small_copy,
 
 
 def test_edit_page_link_with_unknown_or_hostile_id(small_db, users_file, monkeypatch):
-    at = app(small_db, monkeypatch, "pages/bottleneck_edit.py", lang="en", bottleneck="B-99999")
+    at = app(small_db, monkeypatch, "views/bottleneck_edit.py", lang="en", bottleneck="B-99999")
     assert not at.exception and "There is no bottleneck with the id B-99999." in texts(at.warning)
-    at = app(small_db, monkeypatch, "pages/bottleneck_edit.py", lang="en",
+    at = app(small_db, monkeypatch, "views/bottleneck_edit.py", lang="en",
              bottleneck="B-1'; drop table bottleneck;--<script>")
     assert not at.exception and not at.warning
     assert at.subheader, "a hostile id is ignored: the top of the list is shown instead"

@@ -85,7 +85,7 @@ def open_page(browser, url: str, width: int = 1440, height: int = 2200):
             return
         outside.append(request.url)
 
-    page.on("request", check_request)
+    context.on("request", check_request)  # the context also sees requests from workers
     page.goto(url)
     wait_until_ready(page)
     return context, page, errors, outside
@@ -110,6 +110,20 @@ def page_url(base: str, spec, query: dict) -> str:
     return f"{base}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
+def test_cold_deep_link_opens_the_page(server, browser):
+    """The first request after the server starts is a shared link to a page other than the default one
+    (this test runs first in the module): it must go through app.py's filters, not fail."""
+    spec = next(p for p in PAGES if p.url == "complaints")
+    context, page, errors, outside = open_page(browser, page_url(server, spec, {"lang": "en", "region": "KZ-47"}))
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Mangystau" in page.locator("h1 + div, [data-testid='stCaptionContainer']").first.inner_text() or \
+            "Mangystau" in page.inner_text("body")
+        assert not errors and not outside
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("query,tag", VIEWS, ids=[v[1] for v in VIEWS])
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
 def test_page_in_browser(server, browser, spec, query, tag):
@@ -123,7 +137,8 @@ def test_page_in_browser(server, browser, spec, query, tag):
         if plots.count():
             # Each plotly chart drew something: bars, lines or map areas.
             for i in range(plots.count()):
-                drawn = plots.nth(i).locator("path.point, path.js-line, .choroplethlocation, .bars path, g.trace")
+                drawn = plots.nth(i).locator(
+                    "path.point, path.js-line, .choroplethlocation, .bars path, g.trace, .hm image")
                 assert drawn.count() > 0, f"chart {i} is empty"
         assert not outside, f"requests left the machine: {outside[:5]}"
         assert not errors, f"console errors: {errors[:5]}"

@@ -463,7 +463,7 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     at.query_params.update({"lang": "en"})
     at.session_state["_auth_username"] = "reg.one"
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     upload = next(s for s in at.selectbox if s.key == "data_upload_dataset")
