@@ -16,8 +16,10 @@ def load_kpis(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from kpi_threshold")
     con.execute("delete from kpi_definition")
     con.register("defs_df", defs)
-    con.execute("""insert into kpi_definition select kpi_code, domain, unit, direction, national_target::double,
-                   target_date::date, source, sort_order::integer from defs_df""")
+    con.execute("""insert into kpi_definition by name
+                   select kpi_code, domain, unit, direction, national_target::double as national_target,
+                          target_date::date as target_date, source, sort_order::integer as sort_order,
+                          try_cast(min_tests as integer) as min_tests from defs_df""")
     con.register("thresholds_df", thresholds)
     con.execute("insert into kpi_threshold select kpi_code, region_code, minimum_value::double from thresholds_df")
     con.unregister("defs_df")

@@ -23,9 +23,26 @@ def add_tests(con, region, day, speeds, technology="fixed"):
                      technology, s, s / 2, load])
 
 
+def test_a_speed_kpi_needs_enough_tests_behind_it(blank_con):
+    """min_tests (30 for speed KPIs) counts the tests of the KPI's own technology."""
+    con = blank_con
+    add_tests(con, "KZ-23", date(2026, 10, 5), [50] * 29)
+    add_tests(con, "KZ-23", date(2026, 10, 6), [80], technology="4g")
+    add_tests(con, "KZ-71", date(2026, 10, 5), [90] * 30)
+    k = db.run(con, "kpi/region_values", **OCT.params()).set_index(["region_code", "kpi_code"])
+    assert k.loc[("KZ-23", "median_download_mbps"), "value"] == 50          # 30 tests in all
+    assert k.loc[("KZ-23", "fixed_median_download_mbps"), "value"] != k.loc[("KZ-23", "fixed_median_download_mbps"), "value"]
+    assert k.loc[("KZ-23", "mobile_median_download_mbps"), "value"] != k.loc[("KZ-23", "mobile_median_download_mbps"), "value"]
+    assert not isinstance(k.loc[("KZ-23", "fixed_median_download_mbps"), "rag"], str)
+    assert k.loc[("KZ-71", "fixed_median_download_mbps"), "value"] == 90     # exactly 30: shown
+    assert k.loc[("KZ-71", "fixed_median_download_mbps"), "rank_among_regions"] == 1
+    assert k.loc[("KZ", "fixed_median_download_mbps"), "value"] == 90       # 59 fixed tests: the 30th is 90
+
+
 @pytest.fixture
 def kpis(blank_con):
     con = blank_con
+    con.execute("update kpi_definition set min_tests = null")  # the arithmetic here rests on a handful of tests
     add_tests(con, "KZ-23", date(2026, 10, 5), [5, 50, 120])
     add_tests(con, "KZ-71", date(2026, 10, 20), [200, 300])
     add_tests(con, "KZ-23", date(2026, 9, 5), [10, 20])          # previous month

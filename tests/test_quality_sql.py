@@ -28,6 +28,7 @@ def run(con, name, **params):
 @pytest.fixture
 def district_kpis(blank_con):
     con = blank_con
+    con.execute("update kpi_definition set min_tests = null")  # the arithmetic here rests on a handful of tests
     add_tests(con, MAKAT, date(2026, 10, 3), [5, 40, 55])                  # median 40, 1 of 3 under 10
     add_tests(con, MAKAT, date(2026, 10, 9), [120], technology="4g")       # mobile
     add_tests(con, MAKAT, date(2026, 9, 9), [20, 30])                      # previous month: median 25
@@ -57,8 +58,19 @@ def test_district_medians_shares_and_change(district_kpis):
     assert k.loc[(MAKAT, "tests_at_least_100_pct"), "value"] == pytest.approx(25)
     assert k.loc[(MAKAT, "fixed_median_download_mbps"), "prev_value"] == 25
     assert k.loc[(MAKAT, "fixed_median_download_mbps"), "change"] == 15
-    assert k.loc[(MAKAT, "fixed_median_download_mbps"), "tests"] == 4
+    assert k.loc[(MAKAT, "fixed_median_download_mbps"), "tests"] == 3     # fixed tests only
+    assert k.loc[(MAKAT, "median_download_mbps"), "tests"] == 4
     assert k.loc[(ZHYLYOI, "median_download_mbps"), "value"] == 200     # the November test is outside October
+
+
+def test_district_speed_kpi_with_too_few_tests_is_blank_but_counted(blank_con):
+    add_tests(blank_con, MAKAT, date(2026, 10, 3), [40] * 29)
+    add_tests(blank_con, ZHYLYOI, date(2026, 10, 3), [70] * 30)
+    k = run(blank_con, "quality/district_values", region="KZ-23", **OCT.params()).set_index(["district_kato", "kpi_code"])
+    makat = k.loc[(MAKAT, "fixed_median_download_mbps")]
+    assert makat["value"] != makat["value"] and makat["tests"] == 29 and not isinstance(makat["rag"], str)
+    assert k.loc[(ZHYLYOI, "fixed_median_download_mbps"), "value"] == 70
+    assert k.loc[(ZHYLYOI, "fixed_median_download_mbps"), "districts_ranked"] == 1
 
 
 def test_district_rag_uses_the_regions_minimum_and_ranks_within_the_region(district_kpis):

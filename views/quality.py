@@ -66,7 +66,9 @@ def definition_markdown(code: str) -> str:
     return (f"**{ui.t(f'kpi.name_{code}')}** — {ui.t(f'kpi.def_{code}')}  \n"
             f"{ui.t('kpi.unit')}: {unit_label(d['unit'])} · {ui.t('kpi.target')}: "
             f"{i18n.fmt_unit(d['national_target'], d['unit'], lang, 0)} ({i18n.fmt_date(d['target_date'], lang)}) · "
-            f"{threshold_text(code)}  \n:gray[{ui.t('common.source')}: {kpi.source_text(d, lang)}]")
+            f"{threshold_text(code)}  \n"
+            + (f"{ui.t('kpi.min_tests', tests=count(d['min_tests']))}  \n" if pd.notna(d["min_tests"]) else "")
+            + f":gray[{ui.t('common.source')}: {kpi.source_text(d, lang)}]")
 
 
 def rag_text(status) -> str:
@@ -113,7 +115,8 @@ columns = {code: f"{ui.t(f'quality.col_{code}')}<br>{unit_label(definitions.loc[
 ui.chart(charts.rag_matrix(matrix, "area_code", "kpi_code", rows, columns, lang), key="quality_matrix")
 st.caption(" · ".join(f":{colour}[■] {ui.t(f'common.rag_{status}')}" for status, colour in
                       (("green", "green"), ("amber", "orange"), ("red", "red")))
-           + f" · :gray[■] {ui.t('quality.no_value')} · {ui.t('quality.matrix_hint')}")
+           + f" · :gray[■] {ui.t('quality.no_value', tests=count(definitions.min_tests.max()))}"
+           + f" · {ui.t('quality.matrix_hint')}")
 with st.expander(ui.t("quality.matrix_table")):
     table = matrix.assign(kpi=[ui.t(f"kpi.name_{c}") for c in matrix.kpi_code],
                           status=[rag_text(r) for r in matrix.rag])
@@ -167,7 +170,7 @@ ui.table(ranked_all.assign(status=[rag_text(r) for r in ranked_all.rag]),
           "prev_value": ui.t("quality.previous", period=f.period.previous().label(lang)),
           "change": ui.t("quality.change"), "status": ui.t("quality.status"), "rank": ui.t("quality.rank")},
          f"quality_{chosen}", "quality_map_table", height=min(600, 38 + 35 * len(one)),
-         formats={"value": number, "prev_value": number, "change": signed})
+         formats={"value": number, "prev_value": number, "change": signed, "rank": count})
 
 # ---- trends by operator and by technology -----------------------------------------------------------
 st.subheader(ui.t("quality.trend_title"))

@@ -4,7 +4,8 @@
 -- params:  $start_date, $end_date (the period, end exclusive), $prev_start_date, $prev_end_date
 -- units:   as kpi_definition.unit: pct (0-100), mbps, ms, km, households
 --          speed KPIs are medians/shares of the tests measured in the period; rollout and coverage
---          KPIs are stock figures at the end of the period (completed items, latest coverage month)
+--          KPIs are stock figures at the end of the period (completed items, latest coverage month);
+--          a speed KPI backed by fewer tests than its kpi_definition.min_tests is null (too few to judge)
 with
 tests as (
     select region_code, technology, download_mbps, upload_mbps, latency_ms,
@@ -15,6 +16,9 @@ tests as (
 ),
 speed as (
     select coalesce(region_code, 'KZ') as region_code, is_current,
+           count(*) as all_tests,
+           count(*) filter (where technology = 'fixed') as fixed_tests,
+           count(*) filter (where technology in ('3g', '4g', '5g')) as mobile_tests,
            median(download_mbps) as median_download_mbps,
            100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct,
            100.0 * avg((download_mbps >= 100)::int) as tests_at_least_100_pct,
@@ -26,8 +30,19 @@ speed as (
     from tests
     group by grouping sets ((region_code, is_current), (is_current))
 ),
+-- Each speed KPI with the number of tests behind it: fixed_* KPIs count fixed tests, mobile_* mobile ones.
+speed_counted as (
+    select u.region_code, u.is_current, u.kpi_code, u.kpi_value,
+           case when starts_with(u.kpi_code, 'fixed_') then u.fixed_tests
+                when starts_with(u.kpi_code, 'mobile_') then u.mobile_tests else u.all_tests end as tests
+    from (unpivot speed on columns(* exclude (region_code, is_current, all_tests, fixed_tests, mobile_tests))
+          into name kpi_code value kpi_value) u
+),
 speed_long as (
-    unpivot speed on columns(* exclude (region_code, is_current)) into name kpi_code value kpi_value
+    select s.region_code, s.is_current, s.kpi_code,
+           case when d.min_tests is null or s.tests >= d.min_tests then s.kpi_value end as kpi_value
+    from speed_counted s
+    join kpi_definition d using (kpi_code)
 ),
 coverage_months as (
     select max(period) filter (where period < $end_date) as current_month,

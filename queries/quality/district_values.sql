@@ -4,7 +4,8 @@
 -- params:  $region (null = districts of every region), $start_date, $end_date (the period, end
 --          exclusive), $prev_start_date, $prev_end_date
 -- units:   as kpi_definition.unit: pct (0-100), mbps, ms; tests = speed tests behind the value
---          same definitions as kpi/region_values, grouped by district instead of region
+--          same definitions as kpi/region_values, grouped by district instead of region: a speed KPI
+--          backed by fewer tests than kpi_definition.min_tests is null, its tests still counted
 with
 tests as (
     select district_kato, technology, download_mbps, upload_mbps, latency_ms,
@@ -16,7 +17,10 @@ tests as (
       and district_kato is not null
 ),
 speed as (
-    select district_kato, is_current, count(*) as tests,
+    select district_kato, is_current,
+           count(*) as all_tests,
+           count(*) filter (where technology = 'fixed') as fixed_tests,
+           count(*) filter (where technology in ('3g', '4g', '5g')) as mobile_tests,
            median(download_mbps) as median_download_mbps,
            100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct,
            100.0 * avg((download_mbps >= 100)::int) as tests_at_least_100_pct,
@@ -28,8 +32,19 @@ speed as (
     from tests
     group by district_kato, is_current
 ),
+-- Each speed KPI with the number of tests behind it: fixed_* KPIs count fixed tests, mobile_* mobile ones.
+speed_counted as (
+    select u.district_kato, u.is_current, u.kpi_code, u.kpi_value,
+           case when starts_with(u.kpi_code, 'fixed_') then u.fixed_tests
+                when starts_with(u.kpi_code, 'mobile_') then u.mobile_tests else u.all_tests end as tests
+    from (unpivot speed on columns(* exclude (district_kato, is_current, all_tests, fixed_tests, mobile_tests))
+          into name kpi_code value kpi_value) u
+),
 speed_long as (
-    unpivot speed on columns(* exclude (district_kato, is_current, tests)) into name kpi_code value kpi_value
+    select s.district_kato, s.is_current, s.tests, s.kpi_code,
+           case when d.min_tests is null or s.tests >= d.min_tests then s.kpi_value end as kpi_value
+    from speed_counted s
+    join kpi_definition d using (kpi_code)
 ),
 coverage_months as (
     select max(period) filter (where period < $end_date) as current_month,
