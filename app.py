@@ -9,7 +9,7 @@ import streamlit as st
 from dialogue import ui
 
 st.set_page_config(page_title="Connectivity Dialogue", page_icon=str(ui.static_path("favicon.png")), layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 filters = ui.init_filters()
 _, last_day, is_demo = ui.data_span()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -22,9 +23,10 @@ _SEPARATORS = {"en": (",", "."), "ru": ("\u00a0", ","), "kk": ("\u00a0", ",")}
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """All messages of one language, keys prefixed by their domain file's name."""
-    messages: dict[str, str] = {}
+def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
+    """All messages of one language, keys prefixed by their domain file's name. A message that counts
+    something may be a dict of plural forms ("one", "few", "many", "other"), chosen by its {count}."""
+    messages: dict[str, str | dict[str, str]] = {}
     for f in sorted((LOCALES / lang).glob("*.json")):
         for key, text in json.loads(f.read_text(encoding="utf-8")).items():
             messages[f"{f.stem}.{key}"] = text
@@ -36,9 +38,29 @@ def normalise_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def plural_form(count: float, lang: str) -> str:
+    """The CLDR plural category of a whole number: Russian has one/few/many (1 строка, 2 строки,
+    5 строк), English one/other; Kazakh nouns do not change after a numeral (other)."""
+    n = abs(int(count))
+    if lang == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+    return "one" if lang == "en" and n == 1 else "other"
+
+
 def t(key: str, lang: str, **values) -> str:
-    """The message for key in lang, with {placeholders} filled; English, then the key, if missing."""
-    text = catalogue(normalise_language(lang)).get(key) or catalogue("en").get(key) or key
+    """The message for key in lang, with {placeholders} filled; English, then the key, if missing.
+
+    A number given as `count` picks the plural form and is formatted for the language."""
+    lang = normalise_language(lang)
+    text = catalogue(lang).get(key) or catalogue("en").get(key) or key
+    count = values.get("count")
+    is_number = isinstance(count, numbers.Real) and not isinstance(count, bool) and count == count
+    if isinstance(text, dict):
+        text = (text.get(plural_form(count, lang)) if is_number else None) or text["other"]
+    if is_number:
+        values["count"] = fmt_number(count, lang)
     return text.format(**values) if values else text
 
 

@@ -154,10 +154,10 @@ class Report:
             return i18n.t("data.summary_already_loaded", lang, load_id=prev.get("load_id", "?"),
                           by=prev.get("loaded_by", "?"), when=i18n.fmt_date(prev.get("loaded_at"), lang))
         if self.status == "loaded":
-            return i18n.t("data.summary_loaded", lang, rows=n(self.rows, lang), load_id=self.load_id)
+            return i18n.t("data.summary_loaded", lang, count=self.rows, load_id=self.load_id)
         if self.status == "valid":
-            return i18n.t("data.summary_valid", lang, rows=n(self.rows, lang))
-        return i18n.t("data.summary_rejected", lang, errors=n(self.errors, lang), rows=n(self.rows, lang))
+            return i18n.t("data.summary_valid", lang, count=self.rows)
+        return i18n.t("data.summary_rejected", lang, errors=n(self.errors, lang), count=self.rows)
 
     def text(self, lang: str = "en") -> str:
         """The report for a terminal: summary, totals per (column, reason), then the listed findings."""

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from dialogue import ui
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, AS_OF, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -36,13 +36,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(small_db, tmp_path_factory):
-    """`streamlit run app.py` on a free loopback port, on a copy of the small demo warehouse."""
-    db_copy = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    db_copy.write_bytes(small_db.read_bytes())
+def start_server(db_path):
+    """`streamlit run app.py` on a free loopback port; yields its base URL, stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "DIALOGUE_DB": str(db_copy)}
+    env = {**os.environ, "DIALOGUE_DB": str(db_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -61,6 +58,25 @@ def server(small_db, tmp_path_factory):
     yield base
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a default-scale demo warehouse (a million speed tests): what a meeting sees, at its
+    real size, so the screenshots show real figures down to districts and slow pages time out."""
+    from dialogue import demo
+
+    path = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    demo.build_warehouse(path, scale="default", as_of=AS_OF)
+    yield from start_server(path)
+
+
+@pytest.fixture(scope="module")
+def empty_server(empty_db, tmp_path_factory):
+    """The app on a warehouse with geography but no data yet: the first day of a deployment."""
+    path = tmp_path_factory.mktemp("browser_empty") / "warehouse.duckdb"
+    path.write_bytes(empty_db.read_bytes())
+    yield from start_server(path)
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +196,19 @@ def test_narrow_window(server, browser, url):
         page.screenshot(path=str(ARTIFACTS / f"{url}_narrow_kk.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 420, "the page scrolls sideways"
         assert page.locator('[data-testid="stException"]').count() == 0
+        assert not errors and not outside
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
+def test_page_on_empty_warehouse(empty_server, browser, spec):
+    """No data loaded yet: every page says so plainly, without an error or a blank chart."""
+    context, page, errors, outside = open_page(browser, page_url(empty_server, spec, {"lang": "en"}), height=1200)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{spec.url}_empty_en.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stAlert"]').count() >= 1, "a message says what is missing"
         assert not errors and not outside
     finally:
         context.close()

@@ -12,6 +12,11 @@ def domains(lang):
     return sorted(p.stem for p in (i18n.LOCALES / lang).glob("*.json"))
 
 
+def forms(message) -> list[str]:
+    """A message's texts: itself, or each of its plural forms."""
+    return list(message.values()) if isinstance(message, dict) else [message]
+
+
 def test_every_language_has_the_same_domains():
     assert domains("en") == domains("ru") == domains("kk")
     assert "common" in domains("en")
@@ -21,9 +26,31 @@ def test_every_language_has_the_same_domains():
 def test_catalogues_have_the_same_keys_and_placeholders(lang):
     en, other = i18n.catalogue("en"), i18n.catalogue(lang)
     assert set(en) == set(other), sorted(set(en) ^ set(other))[:20]
-    for key, text in en.items():
-        assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(other[key])), key
-        assert other[key].strip(), key
+    for key, message in en.items():
+        wanted = {frozenset(PLACEHOLDER.findall(text)) for text in forms(message)}
+        assert len(wanted) == 1, f"{key}: plural forms with different placeholders"
+        for text in forms(other[key]):
+            assert {frozenset(PLACEHOLDER.findall(text))} == wanted, key
+            assert text.strip(), key
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_plural_messages_have_the_forms_their_language_needs(lang):
+    needed = {"ru": {"one", "few", "many"}, "en": {"one", "other"}, "kk": {"other"}}[lang]
+    for key, message in i18n.catalogue(lang).items():
+        if isinstance(message, dict):
+            assert set(message) == needed, key
+            assert all("{count}" in text for text in message.values()), key
+
+
+def test_plural_forms_follow_the_number():
+    assert i18n.t("data.report_ok", "en", count=1) == "No problems found: 1 row is ready to load."
+    assert i18n.t("data.report_ok", "en", count=2000) == "No problems found: 2,000 rows are ready to load."
+    ru = [i18n.t("data.report_ok", "ru", count=n) for n in (1, 3, 5, 11, 21, 22, 112, 1000)]
+    assert [text.split(" ")[4] for text in ru] == ["строка", "строки", "строк", "строк", "строка", "строки",
+                                                 "строк", "строк"]
+    assert "1\u00a0000 строк" in ru[-1]
+    assert i18n.t("data.report_ok", "kk", count=3) == "Мәселе табылмады: 3 жол жүктеуге дайын."
 
 
 def test_kazakh_catalogue_uses_kazakh_letters():

@@ -381,7 +381,7 @@ def test_cli_exit_codes_and_reports(small_copy, tmp_path):
     bad = write(tmp_path / "bad.csv", COMPLAINT_HEADER + f"\nZ-2;2026-10-01;{VILLAGE};op_a;mobile;other;lost;;;;;\n")
     run = cli("ingest", "complaints", str(good), "--as", "aigerim", db_path=small_copy)
     assert run.returncode == 0, run.stderr
-    assert "loaded: 1 rows" in run.stdout
+    assert "loaded: 1 row," in run.stdout
     again = cli("ingest", "complaints", str(good), db_path=small_copy)
     assert again.returncode == 0 and "already loaded" in again.stdout
     rejected = cli("ingest", "complaints", str(bad), "--lang", "ru", db_path=small_copy)

@@ -67,7 +67,7 @@ if recent["items"].sum():
 
 # ---- one meeting's items --------------------------------------------------------------------------------
 labels = {r["meeting_id"]: ui.t("actions.meeting_label", date=i18n.fmt_date(r["held_on"], lang),
-                                n=i18n.fmt_number(r["items"], lang)) for r in meetings.to_dict("records")}
+                                count=r["items"]) for r in meetings.to_dict("records")}
 # The period's latest meeting that decided something here; else every meeting (overdue first).
 with_items = meetings[meetings.in_period & (meetings["items"] > 0)]
 default = with_items.meeting_id.iloc[0] if len(with_items) else "all"

@@ -67,7 +67,7 @@ if len(top):
                     delta_arrow="off")
 notes = [ui.t("business.quarter_note")]
 if firms < SMALL_SAMPLE:
-    notes.append(ui.t("business.small_sample", n=i18n.fmt_number(firms, lang)))
+    notes.append(ui.t("business.small_sample", count=firms))
 st.caption(" ".join(notes))
 
 # ---- how firms connect ------------------------------------------------------------------------------

@@ -72,11 +72,11 @@ spikes = ui.query("complaints/spikes", region=f.region, from_date=window, start_
 flagged = spikes[spikes.is_spike & spikes.in_period].sort_values("ratio", ascending=False)
 for row in flagged.head(SPIKES_SHOWN).itertuples():
     st.error(ui.t("complaints.spike_alert", region=region_short(row.region_code), month=month_label(row.month),
-                  count=count(row.complaints), baseline=number(row.baseline_complaints),
+                  count=row.complaints, baseline=number(row.baseline_complaints),
                   ratio=number(row.ratio) if row.ratio == row.ratio else "∞"),
              icon=":material/warning:")
 if len(flagged) > SPIKES_SHOWN:
-    st.caption(ui.t("complaints.spikes_more", n=len(flagged) - SPIKES_SHOWN))
+    st.caption(ui.t("complaints.spikes_more", count=len(flagged) - SPIKES_SHOWN))
 
 # ---- headline figures --------------------------------------------------------------------------------
 funnel = ui.query("complaints/verification_funnel", region=f.region, start_date=f.period.start,

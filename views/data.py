@@ -139,7 +139,7 @@ with upload_tab:
             if report.status == "already_loaded":
                 st.info(summary)
             elif report.status == "valid":
-                st.success(ui.t("data.report_ok", rows=count(report.rows)))
+                st.success(ui.t("data.report_ok", count=report.rows))
             else:
                 st.error(summary)
                 st.caption(ui.t("data.upload_again"))
@@ -151,7 +151,7 @@ with upload_tab:
                 issues = report.table(lang)
                 st.dataframe(issues, hide_index=True, width="stretch", height="auto" if len(issues) <= 10 else 360)
                 ui.downloads(issues, f"validation_{chosen}", "data_report")
-            if report.status == "valid" and st.button(ui.t("data.load_button", rows=count(report.rows)),
+            if report.status == "valid" and st.button(ui.t("data.load_button", count=report.rows),
                                                       type="primary", icon=":material/upload:", key="data_load"):
                 with st.spinner(ui.t("data.loading")):
                     try:
@@ -208,13 +208,13 @@ with log_tab:
                 pick = st.selectbox(ui.t("data.rollback_pick"), list(labels), format_func=labels.get,
                                     key=f"data_rollback_pick_{max(labels)}")
                 rows = int(mine.set_index("load_id").loc[pick, "row_count"])
-                sure = st.checkbox(ui.t("data.rollback_confirm", rows=count(rows), load_id=pick),
+                sure = st.checkbox(ui.t("data.rollback_confirm", count=rows, load_id=pick),
                                    key=f"data_rollback_sure_{pick}")
                 if st.button(ui.t("data.rollback_button"), disabled=not sure, icon=":material/undo:",
                              key="data_rollback"):
                     try:
                         removed = ingest.rollback(ui.connection(), pick, by=user.username, user=user)
-                        ss["_data_flash"] = [("success", ui.t("data.rollback_done", load_id=pick, rows=count(removed)))]
+                        ss["_data_flash"] = [("success", ui.t("data.rollback_done", load_id=pick, count=removed))]
                     except (ingest.IngestError, auth.PermissionDenied) as exc:
                         ss["_data_flash"] = [("error", ui.t("data.rollback_failed", error=ingest.safe_value(exc)))]
                     st.rerun()

@@ -48,7 +48,7 @@ for row_codes in (programmes[:3], programmes[3:]):
     for col, code in zip(st.columns(3), row_codes):
         row = totals.loc[code]
         with col:
-            st.metric(ui.t(f"rollout.programme_{code}"), i18n.fmt_unit(row.progress_pct, "pct", lang),
+            st.metric(ui.t("rollout.card_label", programme=ui.t(f"rollout.programme_{code}")), i18n.fmt_unit(row.progress_pct, "pct", lang),
                       help=ui.t("rollout.card_help", pace=i18n.fmt_number(row.pace_units_per_month, lang, 1),
                                 unit=unit(code), date=i18n.fmt_date(as_of, lang)),
                       border=True)
@@ -56,7 +56,7 @@ for row_codes in (programmes[:3], programmes[3:]):
             notes = [ui.t("rollout.done_of_planned", done=i18n.fmt_number(row.done_units, lang),
                           planned=i18n.fmt_number(row.planned_units, lang), unit=unit(code))]
             if row.delayed_items:
-                notes.append(ui.t("rollout.delayed_count", count=i18n.fmt_number(row.delayed_items, lang)))
+                notes.append(ui.t("rollout.delayed_count", count=row.delayed_items))
             st.markdown(f"{badge} {outlook_text(row)}  \n:gray[{' · '.join(notes)}]")
 st.caption(ui.t("rollout.method", date=i18n.fmt_date(as_of, lang)))
 
