@@ -24,6 +24,16 @@ def small_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def default_db(tmp_path_factory) -> Path:
+    """A default-scale demo warehouse (a million speed tests): the size a meeting works on."""
+    from dialogue import demo
+
+    path = tmp_path_factory.mktemp("default") / "warehouse.duckdb"
+    demo.build_warehouse(path, scale="default", as_of=AS_OF)
+    return path
+
+
 @pytest.fixture
 def small_copy(small_db, tmp_path) -> Path:
     """A private copy of the small warehouse that a test may change."""

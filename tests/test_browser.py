@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from dialogue import ui
-from tests.conftest import ARTIFACTS, AS_OF, ROOT
+from tests.conftest import ARTIFACTS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -61,13 +61,11 @@ def start_server(db_path):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on a default-scale demo warehouse (a million speed tests): what a meeting sees, at its
-    real size, so the screenshots show real figures down to districts and slow pages time out."""
-    from dialogue import demo
-
+def server(default_db, tmp_path_factory):
+    """The app on a copy of the default-scale demo warehouse: what a meeting sees, at its real size,
+    so the screenshots show real figures down to districts and a slow page times out."""
     path = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    demo.build_warehouse(path, scale="default", as_of=AS_OF)
+    path.write_bytes(default_db.read_bytes())
     yield from start_server(path)
 
 
