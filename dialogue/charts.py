@@ -93,15 +93,20 @@ def bar(frame: pd.DataFrame, x: str, y: str, lang: str, title: str | None = None
         hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>",
         customdata=frame[customdata] if customdata else None,
     ))
-    # Leave room beyond the longest bar for its value label.
-    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) else None
+    _value_axis(fig, frame[y], horizontal, axis_title)
+    return style(fig, lang, title, height)
+
+
+def _value_axis(fig: go.Figure, values: pd.Series, horizontal: bool, axis_title: str | None,
+                room_for_labels: bool = True) -> None:
+    """The value axis from zero, with room beyond the longest bar for its label; categories top down."""
+    top = pd.to_numeric(values, errors="coerce").max() if len(values) and room_for_labels else None
     value_range = [0, top * 1.2] if top is not None and top == top and top > 0 else None
     if horizontal:
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title=axis_title, range=value_range)
     else:
         fig.update_yaxes(title=axis_title, range=value_range)
-    return style(fig, lang, title, height)
 
 
 RAG_LEVELS = {"red": 0, "amber": 1, "green": 2}
@@ -155,14 +160,8 @@ def grouped_bar(frame: pd.DataFrame, x: str, y: str, series: str, names: dict, l
             hovertemplate=f"%{{{'y' if horizontal else 'x'}}}: %{{{axis}:{value_format}}}<extra>{label}</extra>",
         ))
     fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
-    # Leave room beyond the longest bar for its value label (not for stacks: their total is longer).
-    top = pd.to_numeric(frame[y], errors="coerce").max() if len(frame) and show_text else None
-    value_range = [0, top * 1.2] if top is not None and top == top and top > 0 else None
-    if horizontal:
-        fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title=axis_title, range=value_range)
-    else:
-        fig.update_yaxes(title=axis_title, range=value_range)
+    # No room for labels on stacks: their total is longer than any one bar.
+    _value_axis(fig, frame[y], horizontal, axis_title, room_for_labels=show_text)
     return style(fig, lang, title, height)
 
 

@@ -169,6 +169,17 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
+def change_history(entity: str, entity_id: str, key: str, limit: int = 500) -> None:
+    """Every change of one record (who, when, before, after), newest first, with its downloads."""
+    events = query("editing/change_history", entity=entity, entity_id=entity_id, limit=limit)
+    if events.empty:
+        st.info(t("editlog.no_history"))
+        return
+    history = editing.history_table(events, entity, lang())
+    st.dataframe(history, hide_index=True, width="stretch")
+    downloads(history, f"history_{entity_id}", key)
+
+
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Excel download buttons for a table."""
     f = filters()

@@ -127,14 +127,8 @@ if len(items):
                          {"status": status, "owner": owner, "due_on": due, "text": text}, note=note, slot="edit",
                          done=ui.t("editlog.saved", id=picked), forget=seen_key)
 
-    events = ui.query("editing/change_history", entity="action_item", entity_id=picked, limit=200)
     with st.expander(ui.t("actions.history_of", id=picked), expanded=True):
-        if events.empty:
-            st.info(ui.t("editlog.no_history"))
-        else:
-            history = editing.history_table(events, "action_item", lang)
-            st.dataframe(history, hide_index=True, width="stretch")
-            ui.downloads(history, f"history_{picked}", "ac_history")
+        ui.change_history("action_item", picked, "ac_history")
 
 # ---- recording decisions during a meeting ------------------------------------------------------------------
 if may_record:

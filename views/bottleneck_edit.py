@@ -128,11 +128,5 @@ else:
 
 # ---- its history ------------------------------------------------------------------------------------
 st.subheader(ui.t("editlog.history"))
-events = ui.query("editing/change_history", entity="bottleneck", entity_id=rec.bottleneck_id, limit=500)
-if events.empty:
-    st.info(ui.t("editlog.no_history"))
-else:
-    history = editing.history_table(events, "bottleneck", lang)
-    st.dataframe(history, hide_index=True, width="stretch")
-    ui.downloads(history, f"history_{rec.bottleneck_id}", "be_history")
+ui.change_history("bottleneck", rec.bottleneck_id, "be_history")
 st.caption(ui.t("editlog.as_of_today", date=i18n.fmt_date(today, lang)))
