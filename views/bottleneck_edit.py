@@ -71,7 +71,8 @@ rec = found.iloc[0]
 st.subheader(f"{rec.bottleneck_id} · {ui.t(f'editlog.kind_{rec.kind}')}")
 ui.flash()
 due = editing.display_value("bottleneck", "due_on", rec.due_on, lang)
-m1, m2, m3, m4 = st.columns(4)
+# The last column is wider: "Энергокомпания" must not be cut in a quarter of the screen.
+m1, m2, m3, m4 = st.columns([1, 1, 1, 1.5])
 m1.metric(ui.t("editlog.field_status"), editing.display_value("bottleneck", "status", rec.status, lang), border=True)
 m2.metric(ui.t("editlog.open_days"), ui.t("common.unit_days", value=i18n.fmt_number(rec.open_days, lang)),
           border=True)
