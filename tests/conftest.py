@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 AS_OF = date(2026, 11, 15)
@@ -69,3 +71,32 @@ def blank_con(tmp_path):
     con = warehouse.create(tmp_path / "blank.duckdb", replace=True)
     yield con
     con.close()
+
+
+def speed_tests_csv(path: Path, n: int, katos: list[str], seed: int = 7, sep: str = ",") -> Path:
+    """n realistic speed tests (October 2026) on the given KATO codes, operators by code or name."""
+    rng = np.random.default_rng(seed)
+    katos = np.array(katos)
+    seconds = rng.integers(0, 30 * 86400, n).astype("timedelta64[s]")
+    frame = pd.DataFrame({
+        "measured_at": pd.Series(np.datetime64("2026-10-01T00:00:00") + seconds).dt.strftime("%Y-%m-%d %H:%M:%S"),
+        "kato": katos[rng.integers(0, len(katos), n)],
+        "operator": np.array(["op_a", "Operator B", "OP_C"])[rng.integers(0, 3, n)],
+        "technology": np.array(["fixed", "4G", "3g", "5g", "satellite"])[rng.integers(0, 5, n)],
+        "download_mbps": np.round(rng.lognormal(3.5, 1, n), 2).clip(0.1, 2000),
+        "upload_mbps": np.round(rng.lognormal(2.5, 1, n), 2).clip(0.1, 1000),
+        "latency_ms": np.round(rng.uniform(5, 200, n), 1),
+        "source": np.array(["crowd", "operator", "regulator"])[rng.integers(0, 3, n)],
+    })
+    frame.to_csv(path, index=False, sep=sep)
+    return path
+
+
+@pytest.fixture(scope="session")
+def million_speed_tests(tmp_path_factory) -> Path:
+    """A 1,000,000-row speed_tests CSV on the reference settlements, written once per session for the
+    load-time budget and the kill test (do not change it)."""
+    from dialogue import geography
+
+    katos = sorted(geography.read_reference("settlements.csv")["kato"])
+    return speed_tests_csv(tmp_path_factory.mktemp("million") / "million.csv", 1_000_000, katos)

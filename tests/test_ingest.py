@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -51,25 +50,6 @@ def snapshot(con) -> dict:
 
 def found(report) -> set[tuple]:
     return {(i.row, i.column, i.reason) for i in report.issues}
-
-
-def speed_tests_csv(path: Path, n: int, katos: list[str], seed: int = 7, sep: str = ",") -> Path:
-    """n realistic speed tests (October 2026) on the given KATO codes, operators by code or name."""
-    rng = np.random.default_rng(seed)
-    katos = np.array(katos)
-    seconds = rng.integers(0, 30 * 86400, n).astype("timedelta64[s]")
-    frame = pd.DataFrame({
-        "measured_at": pd.Series(np.datetime64("2026-10-01T00:00:00") + seconds).dt.strftime("%Y-%m-%d %H:%M:%S"),
-        "kato": katos[rng.integers(0, len(katos), n)],
-        "operator": np.array(["op_a", "Operator B", "OP_C"])[rng.integers(0, 3, n)],
-        "technology": np.array(["fixed", "4G", "3g", "5g", "satellite"])[rng.integers(0, 5, n)],
-        "download_mbps": np.round(rng.lognormal(3.5, 1, n), 2).clip(0.1, 2000),
-        "upload_mbps": np.round(rng.lognormal(2.5, 1, n), 2).clip(0.1, 1000),
-        "latency_ms": np.round(rng.uniform(5, 200, n), 1),
-        "source": np.array(["crowd", "operator", "regulator"])[rng.integers(0, 3, n)],
-    })
-    frame.to_csv(path, index=False, sep=sep)
-    return path
 
 
 @pytest.fixture
@@ -486,11 +466,8 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
 # ---- the budget: a million speed tests ----------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, tmp_path):
-    con = duckdb.connect(str(small_copy), read_only=True)
-    katos = [r[0] for r in con.execute("select kato from settlement order by kato").fetchall()]
-    con.close()
-    path = speed_tests_csv(tmp_path / "million.csv", 1_000_000, katos)
+def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, million_speed_tests):
+    path = million_speed_tests
     con = db.connect(small_copy)
     try:
         before = con.execute("select count(*) from speed_test").fetchone()[0]

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_ingest import snapshot, speed_tests_csv
+from tests.test_ingest import snapshot
 
 ROWS = 1_000_000
 
@@ -27,11 +27,8 @@ def read_snapshot(path):
 
 
 @pytest.mark.slow
-def test_kill_during_the_load_transaction(small_copy, tmp_path):
-    con = duckdb.connect(str(small_copy), read_only=True)
-    katos = [r[0] for r in con.execute("select kato from settlement order by kato").fetchall()]
-    con.close()
-    path = speed_tests_csv(tmp_path / "million.csv", ROWS, katos)
+def test_kill_during_the_load_transaction(small_copy, million_speed_tests):
+    path = million_speed_tests
     before, _ = read_snapshot(small_copy)
     command = [sys.executable, "-m", "dialogue", "--db", str(small_copy), "ingest", "speed_tests", str(path)]
 
