@@ -48,7 +48,9 @@ for row_codes in (programmes[:3], programmes[3:]):
     for col, code in zip(st.columns(3), row_codes):
         row = totals.loc[code]
         with col:
-            st.metric(ui.t("rollout.card_label", programme=ui.t(f"rollout.programme_{code}")), i18n.fmt_unit(row.progress_pct, "pct", lang),
+            # "% of plan" under the value, not in the label: a long Kazakh programme name cuts the label.
+            st.metric(ui.t(f"rollout.programme_{code}"), i18n.fmt_unit(row.progress_pct, "pct", lang),
+                      delta=ui.t("rollout.of_plan"), delta_color="gray", delta_arrow="off",
                       help=ui.t("rollout.card_help", pace=i18n.fmt_number(row.pace_units_per_month, lang, 1),
                                 unit=unit(code), date=i18n.fmt_date(as_of, lang)),
                       border=True)
