@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,18 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way to write: begin, yield, commit; roll back on any error (or interrupt) and re-raise."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every file in queries/schema, in order."""
     out = []
@@ -54,14 +68,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, sql in migrations():
         if version in done:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("insert into schema_version values (?, ?, ?)", [version, name, datetime.now()])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(version)
     return applied
 

@@ -206,35 +206,26 @@ def _write(con, entity: str, fetch, record_id: str, user: auth.User | None, expe
 
 
 def _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when) -> dict:
-    con.execute("begin transaction")
     try:
-        before = fetch(con, record_id)
-        if before is None:
-            raise NotFound(record_id)
-        auth.require_edit(user, before["region_code"], before.get("operator_code"))
-        if before["version"] != expected_version:
-            raise Conflict(before)
-        after = prepare(before)
-        diff = {k: v for k, v in after.items() if _as_text(v) != _as_text(before.get(k))}
-        if not diff:
-            con.execute("rollback")
-            return before
-        params = {**after, "id": record_id, "expected": expected_version, "who": user.username, "when": when}
-        if not con.execute(update_sql, params).fetchall():
-            raise Conflict(before)
-        _record_events(con, entity, record_id, user.username, when, diff, before, note)
-        db.bump_version(con)
-        con.execute("commit")
-    except Conflict:
-        con.execute("rollback")
+        with db.transaction(con):
+            before = fetch(con, record_id)
+            if before is None:
+                raise NotFound(record_id)
+            auth.require_edit(user, before["region_code"], before.get("operator_code"))
+            if before["version"] != expected_version:
+                raise Conflict(before)
+            after = prepare(before)
+            diff = {k: v for k, v in after.items() if _as_text(v) != _as_text(before.get(k))}
+            if not diff:
+                return before  # nothing changed: the empty transaction commits
+            params = {**after, "id": record_id, "expected": expected_version, "who": user.username, "when": when}
+            if not con.execute(update_sql, params).fetchall():
+                raise Conflict(before)
+            _record_events(con, entity, record_id, user.username, when, diff, before, note)
+            db.bump_version(con)
+    except (Conflict, duckdb.TransactionException):
+        # Stale version, or another session committed a change to the same row first (DuckDB refuses ours).
         raise Conflict(fetch(con, record_id)) from None
-    except duckdb.TransactionException:
-        # Another session committed a change to the same row first: DuckDB refuses ours.
-        con.execute("rollback")
-        raise Conflict(fetch(con, record_id)) from None
-    except BaseException:
-        con.execute("rollback")
-        raise
     return fetch(con, record_id)
 
 
@@ -299,20 +290,14 @@ def create_meeting(con: duckdb.DuckDBPyConnection, user: auth.User | None, held_
     title = clean_text(title, TITLE_MAX)
     if title is None:
         raise InvalidChange("title", "required", title)
-    with WRITE_LOCK:
-        con.execute("begin transaction")
-        try:
-            base = f"M-{day:%Y-%m}"
-            taken = {r[0] for r in con.execute("select meeting_id from meeting where meeting_id like $p",
-                                               {"p": base + "%"}).fetchall()}
-            meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
-                                                             if f"{base}-{i}" not in taken)
-            con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
-            db.bump_version(con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    with WRITE_LOCK, db.transaction(con):
+        base = f"M-{day:%Y-%m}"
+        taken = {r[0] for r in con.execute("select meeting_id from meeting where meeting_id like $p",
+                                           {"p": base + "%"}).fetchall()}
+        meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
+                                                         if f"{base}-{i}" not in taken)
+        con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
+        db.bump_version(con)
     return meeting_id
 
 
@@ -328,31 +313,25 @@ def create_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, m
     values = validate_action_changes({"text": text, "owner": owner, "due_on": due_on, "status": "open"})
     note = clean_text(note, NOTE_MAX)
     when = now or datetime.now()
-    with WRITE_LOCK:
-        con.execute("begin transaction")
-        try:
-            if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
-                raise NotFound(meeting_id)
-            if region_code is not None and con.execute("select 1 from region where region_code = $r",
-                                                       {"r": region_code}).fetchone() is None:
-                raise InvalidChange("region_code", "not_allowed", region_code)
-            last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
-                                  where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
-            action_id = f"A-{last + 1:04d}"
-            con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on,
-                                                    status, version, updated_at, updated_by)
-                           values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who)""",
-                        {"id": action_id, "meeting": meeting_id, "region": region_code, "topic": topic,
-                         "text": values["text"], "owner": values["owner"], "due": values["due_on"], "when": when,
-                         "who": user.username})
-            _record_events(con, "action_item", action_id, user.username, when,
-                           {"status": "open", "text": values["text"], "owner": values["owner"],
-                            "due_on": values["due_on"]}, {}, note)
-            db.bump_version(con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+    with WRITE_LOCK, db.transaction(con):
+        if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
+            raise NotFound(meeting_id)
+        if region_code is not None and con.execute("select 1 from region where region_code = $r",
+                                                   {"r": region_code}).fetchone() is None:
+            raise InvalidChange("region_code", "not_allowed", region_code)
+        last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
+                              where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
+        action_id = f"A-{last + 1:04d}"
+        con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on,
+                                                status, version, updated_at, updated_by)
+                       values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who)""",
+                    {"id": action_id, "meeting": meeting_id, "region": region_code, "topic": topic,
+                     "text": values["text"], "owner": values["owner"], "due": values["due_on"], "when": when,
+                     "who": user.username})
+        _record_events(con, "action_item", action_id, user.username, when,
+                       {"status": "open", "text": values["text"], "owner": values["owner"],
+                        "due_on": values["due_on"]}, {}, note)
+        db.bump_version(con)
     return action_id
 
 

@@ -33,9 +33,8 @@ def create(path: str | os.PathLike, replace: bool = False) -> duckdb.DuckDBPyCon
         for f in (p, p.with_name(p.name + ".wal")):
             f.unlink(missing_ok=True)
     con = db.connect(p)
-    con.execute("begin transaction")
-    geography.load_geography(con)
-    load_kpis(con)
-    db.bump_version(con)
-    con.execute("commit")
+    with db.transaction(con):
+        geography.load_geography(con)
+        load_kpis(con)
+        db.bump_version(con)
     return con
