@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 SCHEMA = QUERIES / "schema"
+MODELS = QUERIES / "models"
 REFERENCE = ROOT / "data" / "reference"
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 
@@ -72,7 +74,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute(sql)
             con.execute("insert into schema_version values (?, ?, ?)", [version, name, datetime.now()])
         applied.append(version)
+    apply_models(con)
     return applied
+
+
+def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create the shared SQL models (queries/models: views and macros the questions select from)
+    whose text changed since they were last applied; return their names.
+
+    Models are code, not data: they are replaced rather than migrated, and stored in the warehouse so a
+    read-only connection finds them. A model's hash is kept to skip the write when nothing changed.
+    """
+    con.execute("create table if not exists model_state (name varchar primary key, sha256 varchar not null)")
+    known = dict(con.execute("select name, sha256 from model_state").fetchall())
+    changed = []
+    for f in sorted(MODELS.glob("*.sql")):
+        sql = f.read_text(encoding="utf-8")
+        digest = hashlib.sha256(sql.encode()).hexdigest()
+        if known.get(f.stem) == digest:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute("insert or replace into model_state values (?, ?)", [f.stem, digest])
+        changed.append(f.stem)
+    return changed
 
 
 @cache
@@ -85,9 +110,9 @@ def sql_text(name: str) -> str:
 
 
 def query_names() -> list[str]:
-    """Every named query (schema migrations excluded)."""
+    """Every named question (schema migrations and models excluded)."""
     return sorted(str(p.relative_to(QUERIES).with_suffix("")) for p in QUERIES.rglob("*.sql")
-                  if SCHEMA not in p.parents)
+                  if SCHEMA not in p.parents and MODELS not in p.parents)
 
 
 def parameters_of(sql: str) -> set[str]:

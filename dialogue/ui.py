@@ -6,7 +6,6 @@ dialogue.charts / dialogue.maps and show them with `chart()`.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dialogue import auth, db, editing, i18n, periods
+from dialogue import auth, db, editing, i18n, periods, tables
 
 log = logging.getLogger("dialogue")
 ROOT = db.ROOT
@@ -48,8 +47,11 @@ def _cached_query(name: str, params: tuple, version: int, warehouse: str) -> pd.
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query, cached by (query, parameters, data version, warehouse): a new load shows at once."""
-    return _cached_query(name, tuple(sorted(params.items())), db.data_version(connection()), str(db.db_path()))
+    """Run a named query, cached by (query, the parameters it declares, data version, warehouse): a new
+    load shows at once, and parameters a question does not take do not split its cache."""
+    wanted = db.parameters_of(db.sql_text(name))
+    key = tuple(sorted((k, v) for k, v in params.items() if k in wanted))
+    return _cached_query(name, key, db.data_version(connection()), str(db.db_path()))
 
 
 # ---- filters ----------------------------------------------------------------------------------
@@ -146,29 +148,6 @@ def chart(fig, key: str | None = None, clickable: bool = False, height: str | in
     return st.plotly_chart(fig, **kwargs)
 
 
-def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text starting with = + - @ (or a tab / carriage return) is quoted: no cell runs as a formula."""
-    safe = frame.copy()
-    for col in safe.select_dtypes(include=["object", "string"]).columns:
-        safe[col] = safe[col].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
-                                  else v)
-    return safe
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """A CSV file of a table (UTF-8 with BOM, so Excel reads Cyrillic), formulas defused as in to_xlsx."""
-    return defuse_formulas(frame).to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An Excel file of a table; text starting with = + - @ is quoted so no cell runs as a formula."""
-    safe = defuse_formulas(frame)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
-
-
 def change_history(entity: str, entity_id: str, key: str, limit: int = 500) -> None:
     """Every change of one record (who, when, before, after), newest first, with its downloads."""
     events = query("editing/change_history", entity=entity, entity_id=entity_id, limit=limit)
@@ -185,9 +164,9 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     f = filters()
     stem = f"{name}_{f.region or 'KZ'}_{f.period.key}"
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("common.download_csv"), to_csv(frame),
+    c1.download_button(t("common.download_csv"), tables.to_csv(frame),
                        file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
-    c2.download_button(t("common.download_xlsx"), to_xlsx(frame), file_name=f"{stem}.xlsx",
+    c2.download_button(t("common.download_xlsx"), tables.to_xlsx(frame), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", width="stretch")
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db
+from tests.conftest import AS_OF as TODAY
 from tests.test_rollout_sql import add_bottleneck
 
 START, END, PREV_END = date(2026, 9, 1), date(2026, 10, 1), date(2026, 9, 1)   # the as-of day is 30 Sep 2026
@@ -37,7 +38,7 @@ def log(blank_con):
 
 def run(con, name, **params):
     base = {"region": None, "start_date": START, "end_date": END, "prev_end_date": PREV_END, "kind": None,
-            "responsible": None, "open_only": False}
+            "responsible": None, "open_only": False, "as_of_date": TODAY}
     base.update(params)
     return db.run(con, name, **{k: v for k, v in base.items() if k in db.parameters_of(db.sql_text(name))})
 

@@ -203,7 +203,7 @@ def test_rollout_survey_coverage_rules(con, tmp_path):
 
 
 def test_formula_text_is_stored_as_text_and_exports_defuse_it(con, tmp_path):
-    from dialogue import ui
+    from dialogue import tables
 
     survey = ("response_id,period,kato,firm_size,sector,connection,barriers\n"
               f'S-1,2026-10,{VILLAGE},micro,"=HYPERLINK(""http://x"",""click"")",mobile,"cost; Speed ,cost"\n'
@@ -216,9 +216,9 @@ def test_formula_text_is_stored_as_text_and_exports_defuse_it(con, tmp_path):
     assert stored == [('=HYPERLINK("http://x","click")', "cost;speed"), ("+cmd|' /C calc'!A0", None),
                       ("@SUM(A1:A9)", None), ("-2+3", None)]
     frame = pd.DataFrame({"sector": [s for s, _ in stored]})
-    exported = pd.read_csv(io.BytesIO(ui.to_csv(frame)), encoding="utf-8-sig").sector.tolist()
+    exported = pd.read_csv(io.BytesIO(tables.to_csv(frame)), encoding="utf-8-sig").sector.tolist()
     assert exported == ["'" + s for s, _ in stored]
-    book = openpyxl.load_workbook(io.BytesIO(ui.to_xlsx(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(tables.to_xlsx(frame)))
     cells = [c.value for c in book.active["A"][1:]]
     assert all(isinstance(v, str) and v.startswith("'") for v in cells), cells
     assert book.active["A2"].data_type == "s"    # text, not a formula

@@ -44,7 +44,7 @@ def district_kpis(blank_con):
     for kato, covered in [(villages[0], True), (villages[1], False), (villages[2], True), (villages[3], True)]:
         con.execute("insert into coverage values ('2026-10-01', ?, 'KZ-23', ?, 'op_b', '4g', ?, ?)",
                     [kato, MAKAT, covered, cov])
-    frame = run(con, "quality/district_values", region="KZ-23", **OCT.params())
+    frame = run(con, "quality/district_values", region="KZ-23", as_of_date=date(2026, 11, 15), **OCT.params())
     return frame.set_index(["district_kato", "kpi_code"]), len(villages)
 
 
@@ -66,7 +66,7 @@ def test_district_medians_shares_and_change(district_kpis):
 def test_district_speed_kpi_with_too_few_tests_is_blank_but_counted(blank_con):
     add_tests(blank_con, MAKAT, date(2026, 10, 3), [40] * 29)
     add_tests(blank_con, ZHYLYOI, date(2026, 10, 3), [70] * 30)
-    k = run(blank_con, "quality/district_values", region="KZ-23", **OCT.params()).set_index(["district_kato", "kpi_code"])
+    k = run(blank_con, "quality/district_values", region="KZ-23", as_of_date=date(2026, 11, 15), **OCT.params()).set_index(["district_kato", "kpi_code"])
     makat = k.loc[(MAKAT, "fixed_median_download_mbps")]
     assert makat["value"] != makat["value"] and makat["tests"] == 29 and not isinstance(makat["rag"], str)
     assert k.loc[(ZHYLYOI, "fixed_median_download_mbps"), "value"] == 70

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db
+from tests.conftest import AS_OF as TODAY
 from tests.test_kpi_values import add_load
 
 END = date(2026, 10, 1)          # the period ends 2026-09-30: the as-of day
@@ -67,7 +68,7 @@ def rollout(blank_con):
 
 
 def progress(con, end=END, region=None):
-    frame = db.run(con, "rollout/progress_forecast", region=region, end_date=end)
+    frame = db.run(con, "rollout/progress_forecast", region=region, end_date=end, as_of_date=TODAY)
     return frame.set_index(["programme", "level", frame.code.fillna("-")])
 
 
@@ -110,14 +111,14 @@ def test_progress_by_area_and_operator(rollout):
 
 def test_partial_progress_counts_only_while_the_period_runs(rollout):
     assert progress(rollout).loc[("last_mile", "total", "-"), "done_units"] == 0
-    running = progress(rollout, end=date.today() + timedelta(days=40))
+    running = progress(rollout, end=TODAY + timedelta(days=40))
     assert running.loc[("last_mile", "total", "-"), "done_units"] == 100
-    assert running.loc[("last_mile", "total", "-"), "as_of_date"] == pd.Timestamp(date.today())
+    assert running.loc[("last_mile", "total", "-"), "as_of_date"] == pd.Timestamp(TODAY)
 
 
 def test_cumulative_plan_versus_actual(rollout):
     m = db.run(rollout, "rollout/plan_vs_actual_monthly", programme="fibre_village", region=None,
-               from_date=date(2026, 1, 1), end_date=END)
+               from_date=date(2026, 1, 1), end_date=END, as_of_date=TODAY)
     m = m.set_index(m.month.dt.date)
     assert m.index[0] == date(2026, 1, 1) and m.index[-1] == date(2026, 12, 1)   # up to the last planned month
     assert m.loc[date(2026, 1, 1), "planned_cum_units"] == 3    # H, A, B planned earlier: carried in
@@ -129,12 +130,12 @@ def test_cumulative_plan_versus_actual(rollout):
     assert pd.isna(m.loc[date(2026, 10, 1), "done_cum_units"])   # after the as-of day
     assert m.loc[date(2026, 12, 1), "planned_cum_units"] == 7
     only_kz23 = db.run(rollout, "rollout/plan_vs_actual_monthly", programme="fibre_village", region="KZ-23",
-                       from_date=date(2026, 1, 1), end_date=END)
+                       from_date=date(2026, 1, 1), end_date=END, as_of_date=TODAY)
     assert only_kz23.planned_cum_units.max() == 3
 
 
 def test_delayed_items_with_their_bottlenecks(rollout):
-    d = db.run(rollout, "rollout/delayed_items", region=None, programme="fibre_village", end_date=END)
+    d = db.run(rollout, "rollout/delayed_items", region=None, programme="fibre_village", end_date=END, as_of_date=TODAY)
     assert list(d.item_id) == ["C", "F"]                         # oldest planned date first
     c = d.iloc[0]
     assert c.delay_days == (AS_OF - date(2026, 3, 1)).days and d.iloc[1].delay_days == 29
@@ -144,5 +145,5 @@ def test_delayed_items_with_their_bottlenecks(rollout):
     village = rollout.execute("select name_ru, name_en from settlement where kato = ?", [c.kato]).fetchone()
     assert c.place_ru == village[0] and c.district_ru and c.total_items == 2   # the village, not its district
     assert c.place_en == village[1] or (village[1] is None and pd.isna(c.place_en))
-    road = db.run(rollout, "rollout/delayed_items", region="KZ-23", programme=None, end_date=END)
+    road = db.run(rollout, "rollout/delayed_items", region="KZ-23", programme=None, end_date=END, as_of_date=TODAY)
     assert set(road.item_id) == {"F", "R1"}

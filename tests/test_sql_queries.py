@@ -56,7 +56,8 @@ def test_query_runs_on_the_small_fixture(small_con, name, region):
 
 @pytest.mark.parametrize("name", db.query_names())
 def test_query_has_a_header_comment(name):
-    head = db.sql_text(name).lstrip().splitlines()[:6]
+    lines = db.sql_text(name).lstrip().splitlines()
+    head = [line for line in lines[:next(i for i, line in enumerate(lines) if not line.startswith("--"))]]
     text = "\n".join(head)
     assert head[0].startswith("-- purpose:"), name
     for field in ("grain:", "params:", "units:"):

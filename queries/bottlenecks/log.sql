@@ -2,19 +2,16 @@
 --          with their age, due date, who must act and the rollout item each blocks; oldest open first
 -- grain:   one row per bottleneck; total_rows and open_rows repeat the counts on every row
 -- params:  $region (null = whole country), $start_date, $end_date (the period, end exclusive),
---          $kind, $responsible (null = all), $open_only (true: only those open at the as-of day)
+--          $kind, $responsible (null = all), $open_only (true: only those open at the as-of day),
+--          $as_of_date (today)
 -- units:   age_days: open = as-of day - opened_on, resolved = resolved_on - opened_on;
 --          overdue_days = as-of day - due_on for open bottlenecks past their due date;
 --          the as-of day is the period's last day, or today while the period is still running
 with
-cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
-),
 scoped as (
-    select b.*, c.as_of_date,
-           b.resolved_on is null or b.resolved_on > c.as_of_date as is_open
-    from bottleneck b, cutoff c
-    where b.opened_on <= c.as_of_date
+    select b.* exclude (as_of_day, age_days), b.as_of_day as as_of_date
+    from bottleneck_state($end_date, $as_of_date) b
+    where b.opened_on <= b.as_of_day
       and ($region is null or b.region_code = $region)
       and ($kind is null or b.kind = $kind)
       and ($responsible is null or b.responsible = $responsible)
@@ -24,7 +21,7 @@ listed as (
            -- The status as it stood at the as-of day: one resolved later was still open then.
            case when not is_open then 'resolved' when status = 'resolved' then 'open' else status end as status_at_date,
            case when is_open then as_of_date - opened_on else resolved_on - opened_on end as age_days,
-           case when is_open and due_on < as_of_date then as_of_date - due_on end as overdue_days
+           case when is_overdue then as_of_date - due_on end as overdue_days
     from scoped
     where is_open or (resolved_on >= $start_date and not coalesce($open_only, false))
 )

@@ -1,18 +1,13 @@
 -- purpose: bottlenecks open at the as-of day by age band and kind (how old is the backlog, and of what)
 -- grain:   one row per (age band, kind) for every band and every kind open in the scope (zero counts kept)
--- params:  $region (null = whole country), $end_date (the period's end, exclusive)
+-- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   bottlenecks (count); age = as-of day - opened_on in days; bands: lt30 < 30, 30_90 30-89,
 --          90_180 90-179, 180_365 180-365, gt365 > 365; as-of day = period's last day, or today
 with
-cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
-),
 open_now as (
-    select b.kind, c.as_of_date - b.opened_on as age_days
-    from bottleneck b, cutoff c
-    where b.opened_on <= c.as_of_date
-      and (b.resolved_on is null or b.resolved_on > c.as_of_date)
-      and ($region is null or b.region_code = $region)
+    select kind, age_days
+    from bottleneck_state($end_date, $as_of_date)
+    where is_open and ($region is null or region_code = $region)
 ),
 bands as (
     select * from (values ('lt30', 1, 0, 29), ('30_90', 2, 30, 89), ('90_180', 3, 90, 179),

@@ -1,19 +1,13 @@
 -- purpose: open bottlenecks past their due date, by the party responsible for acting, and in total
 -- grain:   one row per responsible party, plus responsible 'all' for the scope
--- params:  $region (null = whole country), $end_date (the period's end, exclusive)
+-- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   counts; overdue_pct = overdue / open bottlenecks (0-100; one without a due date is never
 --          overdue); median_overdue_days = median of as-of day - due_on over the overdue ones
 with
-cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
-),
 open_now as (
-    select b.responsible, b.due_on, c.as_of_date,
-           b.due_on < c.as_of_date as is_overdue
-    from bottleneck b, cutoff c
-    where b.opened_on <= c.as_of_date
-      and (b.resolved_on is null or b.resolved_on > c.as_of_date)
-      and ($region is null or b.region_code = $region)
+    select responsible, due_on, as_of_day as as_of_date, is_overdue
+    from bottleneck_state($end_date, $as_of_date)
+    where is_open and ($region is null or region_code = $region)
 )
 select coalesce(responsible, 'all') as responsible,
        count(*) as open_bottlenecks,

@@ -2,20 +2,18 @@
 --          and which are slow: median resolution time of those resolved in the 12 months up to the
 --          as-of day, ranked, next to the scope's median
 -- grain:   one row per area (region code, or district KATO when $region is set) with a resolution
--- params:  $region (null = whole country), $kind (null = every kind), $end_date (period end, exclusive)
+-- params:  $region (null = whole country), $kind (null = every kind), $end_date (period end, exclusive),
+--          $as_of_date (today)
 -- units:   median_resolution_days = median of resolved_on - opened_on; rank 1 = fastest;
 --          scope_median_days = the median over every area together; still_open = open at the as-of day
 with
-cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
-),
 scoped as (
     select case when $region is null then b.region_code else coalesce(b.district_kato, b.kato) end as area_code,
            b.opened_on, b.resolved_on,
-           b.resolved_on <= c.as_of_date and b.resolved_on > c.as_of_date - interval 12 month as resolved_recently,
-           b.resolved_on is null or b.resolved_on > c.as_of_date as is_open
-    from bottleneck b, cutoff c
-    where b.opened_on <= c.as_of_date
+           b.resolved_on <= b.as_of_day and b.resolved_on > b.as_of_day - interval 12 month as resolved_recently,
+           b.is_open
+    from bottleneck_state($end_date, $as_of_date) b
+    where b.opened_on <= b.as_of_day
       and ($region is null or b.region_code = $region)
       and ($kind is null or b.kind = $kind)
 ),

@@ -1,19 +1,15 @@
 -- purpose: how long bottlenecks take to resolve, by kind: those resolved in the 12 months up to the
 --          as-of day, next to those still open
 -- grain:   one row per kind, plus kind 'all'
--- params:  $region (null = whole country), $end_date (the period's end, exclusive)
+-- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   resolution days = resolved_on - opened_on (median, 75th percentile); open age days =
 --          as-of day - opened_on; as-of day = the period's last day, or today while it is running
 with
-cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
-),
 scoped as (
-    select b.kind, b.opened_on, b.resolved_on, c.as_of_date,
-           b.resolved_on <= c.as_of_date and b.resolved_on > c.as_of_date - interval 12 month as resolved_recently,
-           b.resolved_on is null or b.resolved_on > c.as_of_date as is_open
-    from bottleneck b, cutoff c
-    where b.opened_on <= c.as_of_date
+    select b.kind, b.opened_on, b.resolved_on, b.as_of_day as as_of_date, b.is_open,
+           b.resolved_on <= b.as_of_day and b.resolved_on > b.as_of_day - interval 12 month as resolved_recently
+    from bottleneck_state($end_date, $as_of_date) b
+    where b.opened_on <= b.as_of_day
       and ($region is null or b.region_code = $region)
 )
 select coalesce(kind, 'all') as kind,

@@ -6,19 +6,7 @@
 -- Feeds are national, so staleness is judged on the whole feed; rollout and bottlenecks are registers
 -- re-sent in full, so their age counts from their last load.
 with facts as (
-    select 'speed_tests' as dataset, source as source_code, null::varchar as operator_code, region_code,
-           measured_at::date as data_day, load_id
-    from speed_test
-    union all
-    select 'coverage', null, operator_code, region_code, period, load_id from coverage
-    union all
-    select 'complaints', null, null, region_code, received_at::date, load_id from complaint
-    union all
-    select 'rollout', null, operator_code, region_code, completed_date, load_id from rollout_item
-    union all
-    select 'bottlenecks', null, operator_code, region_code, opened_on, load_id from bottleneck
-    union all
-    select 'survey', null, null, region_code, period, load_id from survey_response
+    select dataset, source_code, operator_code, region_code, data_day, load_id from dataset_record
 ),
 -- How often each dataset is due: monthly files at most a month late; the survey once a quarter.
 cadence (dataset, sort_order, stale_after_days, is_register) as (

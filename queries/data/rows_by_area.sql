@@ -6,23 +6,8 @@
 -- units:   records dated in the period by each dataset's own date: speed tests measured, coverage month,
 --          complaints received, rollout items planned, bottlenecks opened, survey month
 with facts as (
-    select 'speed_tests' as dataset, region_code, district_kato from speed_test
-    where measured_at >= $start_date and measured_at < $end_date and ($region is null or region_code = $region)
-    union all
-    select 'coverage', region_code, district_kato from coverage
-    where period >= $start_date and period < $end_date and ($region is null or region_code = $region)
-    union all
-    select 'complaints', region_code, district_kato from complaint
-    where received_at >= $start_date and received_at < $end_date and ($region is null or region_code = $region)
-    union all
-    select 'rollout', region_code, district_kato from rollout_item
-    where planned_date >= $start_date and planned_date < $end_date and ($region is null or region_code = $region)
-    union all
-    select 'bottlenecks', region_code, district_kato from bottleneck
-    where opened_on >= $start_date and opened_on < $end_date and ($region is null or region_code = $region)
-    union all
-    select 'survey', region_code, district_kato from survey_response
-    where period >= $start_date and period < $end_date and ($region is null or region_code = $region)
+    select dataset, region_code, district_kato from dataset_record
+    where record_day >= $start_date and record_day < $end_date and ($region is null or region_code = $region)
 ),
 counted as (
     select case when $region is null then region_code else coalesce(district_kato, region_code) end as area_code,

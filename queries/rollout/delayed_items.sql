@@ -1,13 +1,14 @@
 -- purpose: rollout items behind plan at the as-of day (status delayed, or planned date passed and not
 --          done), oldest planned date first, with the bottlenecks that block them
 -- grain:   one row per delayed rollout item; total_items repeats the number of rows on every row
--- params:  $region (null = whole country), $programme (null = every programme), $end_date (period end, exclusive)
+-- params:  $region (null = whole country), $programme (null = every programme), $end_date (period end, exclusive),
+--          $as_of_date (today)
 -- units:   delay_days = as-of day - planned_date (0 for items marked delayed before their planned date);
 --          oldest_open_bottleneck_days = as-of day - opened_on of the oldest blocking bottleneck still open;
 --          the as-of day is the period's last day, or today while the period is still running
 with
 cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date
+    select as_of_day($end_date, $as_of_date) as as_of_date
 ),
 delayed as (
     select i.*, c.as_of_date

@@ -1,13 +1,14 @@
 -- purpose: plan versus actual of one rollout programme over time: cumulative planned units by planned date
 --          and cumulative done units by completion date, month by month
 -- grain:   one row per month from $from_date to the last planned month (actual only up to the as-of day)
--- params:  $programme, $region (null = whole country), $from_date, $end_date (the period's end, exclusive)
+-- params:  $programme, $region (null = whole country), $from_date, $end_date (the period's end, exclusive),
+--          $as_of_date (today)
 -- units:   planned_cum_units, done_cum_units in the programme's unit; both include what came before
 --          $from_date; done_cum_units is null after the as-of day (last day of the period, or today);
 --          done = units of completed items by completion month, plus partial progress while running
 with
 cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date, $end_date::date > current_date as is_running
+    select as_of_day($end_date, $as_of_date) as as_of_date, $end_date::date > $as_of_date::date as is_running
 ),
 items as (
     select planned_date, completed_date, planned_units, done_units

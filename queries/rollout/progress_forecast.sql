@@ -2,7 +2,7 @@
 --          the current pace, against the programme's deadline; for the scope, per area and per operator
 -- grain:   one row per (programme, level, code): level 'total' (code null), 'area' (region code, or the
 --          district KATO when $region is set) or 'operator' (operator code)
--- params:  $region (null = whole country), $end_date (the period's end, exclusive)
+-- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   *_units in the programme's unit (villages, households, settlements, sites, km);
 --          done = units of items completed by the as-of day (plus the partial progress of unfinished
 --          items while the period is still running, as in kpi/region_values);
@@ -12,7 +12,7 @@
 with
 -- Counted up to the period's last day, or today while the period is still running.
 cutoff as (
-    select least($end_date::date - 1, current_date) as as_of_date, $end_date::date > current_date as is_running
+    select as_of_day($end_date, $as_of_date) as as_of_date, $end_date::date > $as_of_date::date as is_running
 ),
 -- The deadline is the programme's KPI target date; programmes without a KPI share the 2027 deadline.
 deadlines as (

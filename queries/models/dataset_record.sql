@@ -1,0 +1,24 @@
+-- model:   dataset_record (a view)
+-- purpose: every record of every uploaded dataset, in one shape, for freshness and coverage questions
+-- grain:   one row per record (speed test, coverage row, complaint, rollout item, bottleneck, response)
+-- units:   record_day = the day that places a record in a period (measured, coverage month, received,
+--          planned, opened, survey month); data_day = the day its data speaks of (a rollout item's
+--          completion, else record_day); source_code = a speed test's source; operator_code where the
+--          operator sends the file (coverage, rollout, bottlenecks)
+create or replace view dataset_record as
+select 'speed_tests' as dataset, source as source_code, null::varchar as operator_code, region_code,
+       district_kato, measured_at::date as record_day, measured_at::date as data_day, load_id
+from speed_test
+union all
+select 'coverage', null, operator_code, region_code, district_kato, period, period, load_id from coverage
+union all
+select 'complaints', null, null, region_code, district_kato, received_at::date, received_at::date, load_id
+from complaint
+union all
+select 'rollout', null, operator_code, region_code, district_kato, planned_date, completed_date, load_id
+from rollout_item
+union all
+select 'bottlenecks', null, operator_code, region_code, district_kato, opened_on, opened_on, load_id
+from bottleneck
+union all
+select 'survey', null, null, region_code, district_kato, period, period, load_id from survey_response;
