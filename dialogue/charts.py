@@ -23,8 +23,9 @@ FONT = "Inter, 'DejaVu Sans', 'Segoe UI', Arial, sans-serif"
 
 
 def separators(lang: str) -> str:
-    """Plotly's decimal and thousands marks for the language."""
-    return ".," if i18n.normalise_language(lang) == "en" else ", "
+    """Plotly's decimal and thousands marks: the language's CLDR symbols (as in i18n.fmt_number)."""
+    decimal, group = i18n.number_symbols(lang)
+    return decimal + group
 
 
 def style(fig: go.Figure, lang: str, title: str | None = None, height: int = 420) -> go.Figure:
@@ -48,12 +49,11 @@ def style(fig: go.Figure, lang: str, title: str | None = None, height: int = 420
 
 
 def month_ticks(months: list[date], lang: str, max_ticks: int = 8) -> tuple[list, list[str]]:
-    """Tick values and localised labels for a monthly axis ('Oct 2026', 'окт. 2026', '2026 қаз.')."""
+    """Tick values and localised labels for a monthly axis ('Oct 2026', 'окт. 2026 г.', '2026 ж. қаз.')."""
     months = sorted(set(months))
     step = max(1, -(-len(months) // max_ticks))
     values = months[::step]
-    labels = [f"{i18n.month_name(m.month, lang, short=True)} {m.year}" if lang != "kk"
-              else f"{m.year} {i18n.month_name(m.month, lang, short=True)}" for m in values]
+    labels = [i18n.fmt_month(m, lang) for m in values]
     return values, labels
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from dialogue.i18n import month_name, t
+from dialogue.i18n import fmt_month, t
 
 KINDS = ("month", "quarter", "year")
 _PATTERNS = {
@@ -48,9 +48,10 @@ class Period:
         return self.start <= day < self.end
 
     def label(self, lang: str) -> str:
-        """'Oct 2026', '3 кв. 2026', '2026 ж.' …"""
+        """'October 2026' / 'Октябрь 2026 г.' / '2026 ж. қазан' (the language's CLDR month pattern),
+        'Q3 2026' / '3 кв. 2026' / '2026 ж. 3-тоқсан', '2026' / '2026 г.' / '2026 ж.'."""
         if self.kind == "month":
-            text = t("common.period_month", lang, month=month_name(self.start.month, lang), year=self.start.year)
+            text = fmt_month(self.start, lang, short=False)
             return text[0].upper() + text[1:]
         if self.kind == "quarter":
             q = (self.start.month - 1) // 3 + 1

@@ -1,9 +1,12 @@
 import re
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from dialogue import i18n, periods
+from dialogue import charts, i18n, periods
 
 PLACEHOLDER = re.compile(r"{(\w+)}")
 
@@ -59,23 +62,141 @@ def test_kazakh_catalogue_uses_kazakh_letters():
     assert sum(text.count(ch) for ch in "әғқңөұүһі") > 100
 
 
-def test_number_formatting_per_language():
+NBSP, NNBSP = "\u00a0", "\u202f"  # CLDR: no-break space (kk/ru thousands), narrow one (before ж./г.)
+
+
+@pytest.mark.parametrize("lang,one_decimal,whole", [
+    ("en", "1,234,567.8", "1,234,568"),
+    ("ru", f"1{NBSP}234{NBSP}567,8", f"1{NBSP}234{NBSP}568"),
+    ("kk", f"1{NBSP}234{NBSP}567,8", f"1{NBSP}234{NBSP}568"),
+])
+def test_numbers_per_language(lang, one_decimal, whole):
+    assert i18n.fmt_number(1234567.8, lang, 1) == one_decimal
+    assert i18n.fmt_number(1234567.8, lang) == whole
+    assert i18n.fmt_number(1234567.8, lang, 2) == one_decimal + "0"
+
+
+def test_number_details():
     assert i18n.fmt_number(1234567.891, "en", 1) == "1,234,567.9"
-    assert i18n.fmt_number(1234567.891, "ru", 1) == "1\u00a0234\u00a0567,9"
-    assert i18n.fmt_number(1234567.891, "kk", 0) == "1\u00a0234\u00a0568"
-    assert i18n.fmt_number(None, "en") == "—"
-    assert i18n.fmt_number(float("nan"), "ru") == "—"
-    assert i18n.fmt_signed(-2.5, "en", 1) == "-2.5"
-    assert i18n.fmt_signed(0.01, "ru", 1) == "±0,0"
-    assert i18n.fmt_signed(1500, "ru") == "+1\u00a0500"
-    assert i18n.fmt_unit(94.25, "mbps", "ru") == "94,2 Мбит/с" or i18n.fmt_unit(94.25, "mbps", "ru") == "94,3 Мбит/с"
+    assert i18n.fmt_number(1234, "ru") == f"1{NBSP}234"
+    assert i18n.fmt_number(999, "kk") == "999"
+    assert i18n.fmt_number(-1500.5, "ru", 1) == f"-1{NBSP}500,5"
+    assert i18n.fmt_number(-0.01, "en", 1) == "0.0"  # no '-0.0'
+    assert i18n.fmt_number(0.125, "en", 2) == "0.12"  # halves to even
+    assert i18n.fmt_number(np.int64(2500), "ru") == f"2{NBSP}500"
+    assert i18n.fmt_number(Decimal("2500.25"), "en", 1) == "2,500.2"
+    assert i18n.number_symbols("en") == (".", ",")
+    assert i18n.number_symbols("ru") == i18n.number_symbols("kk") == (",", NBSP)
 
 
-def test_dates_per_language():
-    d = date(2026, 3, 31)
-    assert i18n.fmt_date(d, "en") == "31 Mar 2026"
-    assert i18n.fmt_date(d, "ru") == "31 мар. 2026"
-    assert i18n.fmt_date(d, "kk") == "2026 ж. 31 нау."
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA, pd.NaT])
+def test_missing_values_give_a_dash(missing):
+    for lang in i18n.LANGUAGES:
+        assert i18n.fmt_number(missing, lang) == "—"
+        assert i18n.fmt_signed(missing, lang, 1) == "—"
+        assert i18n.fmt_percent(missing, lang) == "—"
+        assert i18n.fmt_unit(missing, "mbps", lang) == "—"
+        assert i18n.fmt_unit(missing, "pct", lang) == "—"
+    for lang in i18n.LANGUAGES:
+        assert i18n.fmt_date(None, lang) == i18n.fmt_date(pd.NaT, lang) == "—"
+        assert i18n.fmt_month(None, lang) == i18n.fmt_month(pd.NaT, lang) == "—"
+
+
+@pytest.mark.parametrize("lang,negative,positive,zero", [
+    ("en", "-2.5", "+1,500.0", "±0.0"),
+    ("ru", "-2,5", f"+1{NBSP}500,0", "±0,0"),
+    ("kk", "-2,5", f"+1{NBSP}500,0", "±0,0"),
+])
+def test_signed_changes(lang, negative, positive, zero):
+    # st.metric reads the direction from the first character: an ASCII '-' or '+'.
+    assert i18n.fmt_signed(-2.5, lang, 1) == negative
+    assert i18n.fmt_signed(1500, lang, 1) == positive
+    assert i18n.fmt_signed(0, lang, 1) == zero
+    assert i18n.fmt_signed(0.01, lang, 1) == zero
+    assert i18n.fmt_signed(-0.04, lang, 1) == zero
+    assert i18n.fmt_signed(-3, lang) == "-3"
+    assert i18n.fmt_signed(0, lang) == "±0"
+
+
+@pytest.mark.parametrize("lang,pct,whole", [
+    ("en", "42.1%", "42%"),
+    ("ru", f"42,1{NBSP}%", f"42{NBSP}%"),
+    ("kk", "42,1%", "42%"),
+])
+def test_percentages(lang, pct, whole):
+    # Values are in percent (42.1 means 42.1 %), as the warehouse stores them.
+    assert i18n.fmt_percent(42.1, lang) == pct
+    assert i18n.fmt_percent(42.1, lang, 0) == whole
+    assert i18n.fmt_unit(42.1, "pct", lang) == pct
+    assert i18n.fmt_unit(42.1, "pct", lang, 0) == whole
+
+
+def test_percentage_details():
+    assert i18n.fmt_percent(100, "en", 0) == "100%"
+    assert i18n.fmt_percent(0.05, "en", 1) == "0.0%"
+    assert i18n.fmt_percent(12.35, "en", 1) == "12.4%"
+    assert i18n.fmt_percent(1234.5, "ru", 0) == f"1{NBSP}234{NBSP}%"
+
+
+def test_units():
+    assert i18n.fmt_unit(94.25, "mbps", "ru") == "94,2 Мбит/с"
+    assert i18n.fmt_unit(94.25, "mbps", "en") == "94.2 Mbit/s"
+    assert i18n.fmt_unit(1200, "km", "kk") == f"1{NBSP}200 км"
+    assert i18n.fmt_unit(3.5, "pp", "en", 1) == "3.5 pp"
+
+
+def test_plural_categories_come_from_cldr():
+    ru = {n: i18n.plural_form(n, "ru") for n in (1, 2, 5, 11, 21, 22, 25, 0, 12, 111, 1000)}
+    assert ru == {1: "one", 2: "few", 5: "many", 11: "many", 21: "one", 22: "few", 25: "many", 0: "many",
+                  12: "many", 111: "many", 1000: "many"}
+    assert [i18n.plural_form(n, "en") for n in (1, 2, 0)] == ["one", "other", "other"]
+    # CLDR gives Kazakh one/other; its catalogue has only "other" (nouns do not change after a numeral).
+    assert [i18n.plural_form(n, "kk") for n in (1, 2, 5)] == ["one", "other", "other"]
+    # The category of the number as shown: 1.0 and 1.4 are shown as '1', 1.6 as '2'.
+    assert [i18n.plural_form(n, "en") for n in (1.0, 1.4, 1.6)] == ["one", "one", "other"]
+    assert i18n.plural_form(np.int64(21), "ru") == "one"
+    assert i18n.plural_form(None, "ru") == i18n.plural_form(float("nan"), "ru") == "other"
+
+
+def test_t_picks_the_plural_form_and_falls_back_to_other():
+    ru = [i18n.t("data.report_ok", "ru", count=n).split(" ")[4] for n in (1, 2, 5, 11, 21, 22, 25)]
+    assert ru == ["строка", "строки", "строк", "строк", "строка", "строки", "строк"]
+    assert i18n.t("data.report_ok", "en", count=2) == "No problems found: 2 rows are ready to load."
+    # kk: CLDR says "one" for 1, the catalogue has only "other", which is used.
+    assert i18n.t("data.report_ok", "kk", count=1) == "Мәселе табылмады: 1 жол жүктеуге дайын."
+    assert i18n.t("data.report_ok", "kk", count=1234) == f"Мәселе табылмады: 1{NBSP}234 жол жүктеуге дайын."
+
+
+@pytest.mark.parametrize("lang,medium,may", [
+    ("en", "31 Mar 2026", "9 May 2026"),
+    ("ru", f"31 мар. 2026{NNBSP}г.", f"9 мая 2026{NNBSP}г."),
+    ("kk", f"2026{NNBSP}ж. 31 нау.", f"2026{NNBSP}ж. 09 мам."),
+])
+def test_dates_per_language(lang, medium, may):
+    assert i18n.fmt_date(date(2026, 3, 31), lang) == medium
+    assert i18n.fmt_date(datetime(2026, 5, 9, 23, 30), lang) == may
+    assert i18n.fmt_date(pd.Timestamp("2026-05-09 23:30"), lang) == may
+
+
+@pytest.mark.parametrize("lang,short,full,march", [
+    ("en", "Oct 2026", "October 2026", "Mar 2026"),
+    ("ru", f"окт. 2026{NNBSP}г.", f"октябрь 2026{NNBSP}г.", f"март 2026{NNBSP}г."),
+    ("kk", f"2026{NNBSP}ж. қаз.", f"2026{NNBSP}ж. қазан", f"2026{NNBSP}ж. нау."),
+])
+def test_month_labels(lang, short, full, march):
+    assert i18n.fmt_month(date(2026, 10, 1), lang) == short
+    assert i18n.fmt_month(date(2026, 10, 31), lang, short=False) == full
+    assert i18n.fmt_month(date(2026, 3, 1), lang) == march
+    values, labels = charts.month_ticks([date(2026, 10, 1), date(2026, 3, 1)], lang)
+    assert values == [date(2026, 3, 1), date(2026, 10, 1)] and labels == [march, short]
+
+
+def test_month_names():
+    assert [i18n.month_name(m, "en") for m in (1, 9, 12)] == ["January", "September", "December"]
+    assert [i18n.month_name(m, "ru") for m in (3, 5)] == ["март", "май"]  # nominative, standing alone
+    assert [i18n.month_name(m, "ru", short=True) for m in (3, 5, 9)] == ["мар.", "мая", "сент."]  # with a day
+    assert [i18n.month_name(m, "kk", short=True) for m in (3, 10)] == ["нау.", "қаз."]
+    assert i18n.month_name(10, "en", short=True) == "Oct"
 
 
 def test_unknown_language_falls_back_to_default():
@@ -88,4 +209,7 @@ def test_period_labels():
     assert p.label("en") == "Q3 2026"
     assert p.label("ru") == "3 кв. 2026"
     assert p.label("kk") == "2026 ж. 3-тоқсан"
-    assert periods.parse("2026-10").label("ru") == "Октябрь 2026"
+    assert periods.parse("2026-10").label("ru") == "Октябрь 2026\u202fг."
+    assert periods.parse("2026-10").label("en") == "October 2026"
+    assert periods.parse("2026-10").label("kk") == "2026\u202fж. қазан"
+    assert periods.parse("2026").label("ru") == "2026 г."
