@@ -98,15 +98,15 @@ def _titled(figure) -> bool:
 
 
 def _metrics(section: Section) -> None:
-    per_row = 3
+    widths = list(section.metric_widths) or [1] * (4 if len(section.metrics) == 4 else 3)
     cards = list(section.metrics)
-    for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
+    for start in range(0, len(cards), len(widths)):
+        for column, card in zip(st.columns(widths), cards[start:start + len(widths)]):
             with column:
                 st.metric(card.label, card.value, delta=card.delta,
                           delta_color={True: "green", False: "red", None: "gray"}[card.good],
                           delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"),
-                          help=card.help, border=True)
+                          delta_description=card.delta_note, help=card.help, border=True)
                 if card.note:
                     st.caption(card.note)
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dialogue import auth, db, editing, i18n, periods, tables
+from dialogue import auth, db, editing, i18n, periods, records, tables
 
 log = logging.getLogger("dialogue")
 ROOT = db.ROOT
@@ -154,7 +154,7 @@ def change_history(entity: str, entity_id: str, key: str, limit: int = 500) -> N
     if events.empty:
         st.info(t("editlog.no_history"))
         return
-    history = editing.history_table(events, entity, lang())
+    history = records.history_table(events, entity, lang())
     st.dataframe(history, hide_index=True, width="stretch")
     downloads(history, f"history_{entity_id}", key)
 
@@ -445,7 +445,7 @@ def write(func, *args, done, slot: str = "main", forget: str | None = None, **kw
         outcome, reopen = ("success", done(result) if callable(done) else done), True
     except (editing.Conflict, editing.InvalidChange, editing.NotFound, auth.PermissionDenied) as exc:
         log.warning("edit refused: %s", exc)
-        outcome, reopen = editing.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
+        outcome, reopen = records.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
     finally:
         cur.close()
     st.session_state["_flash"] = (slot, *outcome)

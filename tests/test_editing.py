@@ -9,7 +9,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from dialogue import auth, db, editing
+from dialogue import auth, db, editing, records
 
 NOW = datetime(2026, 11, 20, 10, 30)
 AKIMAT_23 = auth.User("ak23", "akimat", region_code="KZ-23")
@@ -275,21 +275,21 @@ def test_history_query_is_newest_first_and_translated(con):
     history = db.run(con, "editing/change_history", entity="bottleneck", entity_id="B-1", limit=10)
     assert list(history.new_value) == ["2026-11-05", "resolved", "in_progress"] or \
         list(history.new_value) == ["resolved", "2026-11-05", "in_progress"]
-    table = editing.history_table(history, "bottleneck", "ru")
+    table = records.history_table(history, "bottleneck", "ru")
     assert list(table.columns) == ["Когда", "Кто", "Поле", "Было", "Стало", "Комментарий"]
     status_rows = table[table["Поле"] == "Статус"]
     assert list(status_rows["Было"]) == ["В работе", "Открыто"]
     assert list(status_rows["Стало"]) == ["Решено", "В работе"]
     assert status_rows["Когда"].iloc[0] == "5 нояб. 2026\u202fг. 14:05"
     assert "5 нояб. 2026\u202fг." in set(table["Стало"])   # resolved_on, as a date in the language
-    assert editing.display_value("bottleneck", "status", "weird'code", "kk") == "weird'code"
+    assert records.display_value("bottleneck", "status", "weird'code", "kk") == "weird'code"
 
 
 def test_conflict_message_names_who_and_when():
-    level, text = editing.describe_error(editing.Conflict({"version": 3, "updated_by": "reg",
+    level, text = records.describe_error(editing.Conflict({"version": 3, "updated_by": "reg",
                                                            "updated_at": datetime(2026, 11, 20, 16, 42)}), "en")
     assert level == "warning" and "reg" in text and "16:42" in text and "not saved" in text
-    level, text = editing.describe_error(editing.InvalidChange("due_on", "bad_date", "x"), "kk")
+    level, text = records.describe_error(editing.InvalidChange("due_on", "bad_date", "x"), "kk")
     assert level == "error" and "Мерзімі" in text
 
 

@@ -113,6 +113,7 @@ class Metric:
     label: str
     value: str
     delta: str | None = None        # the change, formatted with its sign
+    delta_note: str | None = None   # what the change is against ('vs September 2026')
     good: bool | None = None        # whether the change went the good way (None: no change / no judgement)
     rising: bool | None = None      # the direction of the change, for the arrow
     help: str | None = None
@@ -156,6 +157,7 @@ class Section:
     figure: Any = None                          # a plotly go.Figure or a pydeck Deck
     table: Table | None = None
     metrics: tuple[Metric, ...] = ()
+    metric_widths: tuple[float, ...] = ()       # relative widths of the cards in a row (default: equal, 3 or 4)
     notes: tuple[str, ...] = ()                 # captions under the figure (markdown)
     source: str | None = None
     as_of: date | None = None
