@@ -1,26 +1,13 @@
 """KPI arithmetic pinned on hand-made rows: medians, shares, stock KPIs, RAG and rank."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from dialogue import db, periods
+from tests.factories import add_load, add_tests
 
 OCT = periods.parse("2026-10")
-
-
-def add_load(con, dataset="speed_tests"):
-    return con.execute("""insert into load_log (dataset, file_name, checksum_sha256, row_count, loaded_by,
-                          loaded_at, status) values (?, 'hand', ?, 0, 'test', now(), 'loaded') returning load_id""",
-                       [dataset, dataset]).fetchone()[0]
-
-
-def add_tests(con, region, day, speeds, technology="fixed"):
-    load = add_load(con, f"speed_{region}_{day}_{technology}")
-    for s in speeds:
-        con.execute("""insert into speed_test values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
-                    [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
-                     technology, s, s / 2, load])
 
 
 def test_a_speed_kpi_needs_enough_tests_behind_it(blank_con):

@@ -8,36 +8,10 @@ import pytest
 
 from dialogue import db
 from tests.conftest import AS_OF as TODAY
-from tests.test_kpi_values import add_load
+from tests.factories import add_bottleneck, add_item
 
 END = date(2026, 10, 1)          # the period ends 2026-09-30: the as-of day
 AS_OF = END - timedelta(days=1)
-
-
-def first_place(con, region):
-    """A settlement of the region: its first village, or its first settlement in a city region."""
-    return con.execute("select kato from settlement where region_code = ? order by is_village desc, kato limit 1",
-                       [region]).fetchone()[0]
-
-
-def add_item(con, item_id, programme, region, planned_date, status, completed=None, units=1.0, done=None,
-             operator="op_a", unit="settlement", kato=None):
-    kato = kato or first_place(con, region)
-    district = con.execute("select district_kato from kato_unit where kato = ?", [kato]).fetchone()[0]
-    done = units if done is None and completed else (done or 0.0)
-    con.execute("insert into rollout_item values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [item_id, programme, kato, region, district, operator, unit, units, done, planned_date, status,
-                 completed, add_load(con, f"rollout_{item_id}")])
-
-
-def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="akimat", item=None, due=None):
-    kato = first_place(con, region)
-    district = con.execute("select district_kato from settlement where kato = ?", [kato]).fetchone()[0]
-    con.execute("""insert into bottleneck (bottleneck_id, kind, kato, region_code, district_kato, operator_code,
-                   site_ref, responsible, opened_on, due_on, status, resolved_on, rollout_item_id, load_id)
-                   values (?, ?, ?, ?, ?, 'op_a', 'SITE-1', ?, ?, ?, ?, ?, ?, ?)""",
-                [bid, kind, kato, region, district, responsible, opened, due, "resolved" if resolved else "open",
-                 resolved, item, add_load(con, f"bottleneck_{bid}")])
 
 
 @pytest.fixture

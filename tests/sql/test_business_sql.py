@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 
 from dialogue import db
-from tests.test_kpi_values import add_load
-from tests.test_rollout_sql import first_place
+from tests.factories import add_load, first_place
 
 AUGUST = {"start_date": date(2026, 8, 1), "end_date": date(2026, 9, 1)}   # a month selects its quarter (Q3)
 Q3, Q2, Q4 = date(2026, 7, 1), date(2026, 4, 1), date(2026, 10, 1)

@@ -1,46 +1,9 @@
 """Layer 1: every named query runs against the small demo warehouse, with and without a region."""
 
-from datetime import date
-
 import pytest
 
 from dialogue import db
-
-# Sample values by parameter name; names ending in _date get dates. Add a line here for a new name.
-SAMPLES = {
-    "region": "KZ-23",
-    "district": None,
-    "kpi_code": "median_download_mbps",
-    "operator": None,
-    "lang": "en",
-    "limit": 50,
-    "bottleneck_id": "B-00001",
-    "open_only": True,
-    "entity": "bottleneck",
-    "entity_id": "B-00001",
-    "meeting_id": None,
-    "programme": "fibre_village",
-    "kind": "land_plot",
-    "responsible": None,
-}
-DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
-         "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}
-
-
-def sample_params(name: str, region: str | None) -> dict:
-    params = {}
-    for p in db.parameters_of(db.sql_text(name)):
-        if p == "region":
-            params[p] = region
-        elif p in DATES:
-            params[p] = DATES[p]
-        elif p.endswith("_date"):
-            params[p] = date(2026, 10, 1)
-        elif p in SAMPLES:
-            params[p] = SAMPLES[p]
-        else:
-            raise AssertionError(f"{name}: no sample value for ${p}; add it to SAMPLES")
-    return params
+from tests.factories import sample_params
 
 
 def test_there_are_queries():

@@ -8,7 +8,7 @@ import pytest
 
 from dialogue import db
 from tests.conftest import AS_OF as TODAY
-from tests.test_rollout_sql import add_bottleneck
+from tests.factories import add_bottleneck
 
 START, END, PREV_END = date(2026, 9, 1), date(2026, 10, 1), date(2026, 9, 1)   # the as-of day is 30 Sep 2026
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dialogue import db
-from tests.test_sql_queries import sample_params
+from tests.factories import sample_params
 
 # A page runs several queries and must answer within seconds even on a busy two-core machine; a
 # query over a second on this data aggregates the raw tables where it should not.

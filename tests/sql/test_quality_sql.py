@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db, periods
-from tests.test_kpi_values import add_load
+from tests.factories import add_load
 
 OCT = periods.parse("2026-10")
 ATYRAU_CITY, MAKAT, ZHYLYOI = "231000000", "235200000", "233600000"

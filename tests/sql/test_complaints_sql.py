@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db, periods
-from tests.test_kpi_values import add_load
+from tests.factories import add_load
 
 Q3 = periods.parse("2026-Q3")
 MAKAT, ZHYLYOI = "235200000", "233600000"

@@ -1,0 +1,84 @@
+"""Shared test factories: hand-made rows for the SQL layer and sample parameters for every question.
+Test modules import these, never each other."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from dialogue import db
+
+# Sample values by parameter name; names ending in _date get dates. Add a line here for a new name.
+SAMPLES = {
+    "region": "KZ-23",
+    "district": None,
+    "kpi_code": "median_download_mbps",
+    "operator": None,
+    "lang": "en",
+    "limit": 50,
+    "bottleneck_id": "B-00001",
+    "open_only": True,
+    "entity": "bottleneck",
+    "entity_id": "B-00001",
+    "meeting_id": None,
+    "programme": "fibre_village",
+    "kind": "land_plot",
+    "responsible": None,
+}
+DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
+         "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}
+
+
+def sample_params(name: str, region: str | None) -> dict:
+    params = {}
+    for p in db.parameters_of(db.sql_text(name)):
+        if p == "region":
+            params[p] = region
+        elif p in DATES:
+            params[p] = DATES[p]
+        elif p.endswith("_date"):
+            params[p] = date(2026, 10, 1)
+        elif p in SAMPLES:
+            params[p] = SAMPLES[p]
+        else:
+            raise AssertionError(f"{name}: no sample value for ${p}; add it to SAMPLES")
+    return params
+
+
+def add_load(con, dataset="speed_tests"):
+    return con.execute("""insert into load_log (dataset, file_name, checksum_sha256, row_count, loaded_by,
+                          loaded_at, status) values (?, 'hand', ?, 0, 'test', now(), 'loaded') returning load_id""",
+                       [dataset, dataset]).fetchone()[0]
+
+
+def add_tests(con, region, day, speeds, technology="fixed"):
+    load = add_load(con, f"speed_{region}_{day}_{technology}")
+    for s in speeds:
+        con.execute("""insert into speed_test values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
+                    [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
+                     technology, s, s / 2, load])
+
+
+def first_place(con, region):
+    """A settlement of the region: its first village, or its first settlement in a city region."""
+    return con.execute("select kato from settlement where region_code = ? order by is_village desc, kato limit 1",
+                       [region]).fetchone()[0]
+
+
+def add_item(con, item_id, programme, region, planned_date, status, completed=None, units=1.0, done=None,
+             operator="op_a", unit="settlement", kato=None):
+    kato = kato or first_place(con, region)
+    district = con.execute("select district_kato from kato_unit where kato = ?", [kato]).fetchone()[0]
+    done = units if done is None and completed else (done or 0.0)
+    con.execute("insert into rollout_item values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [item_id, programme, kato, region, district, operator, unit, units, done, planned_date, status,
+                 completed, add_load(con, f"rollout_{item_id}")])
+
+
+def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="akimat", item=None, due=None):
+    kato = first_place(con, region)
+    district = con.execute("select district_kato from settlement where kato = ?", [kato]).fetchone()[0]
+    con.execute("""insert into bottleneck (bottleneck_id, kind, kato, region_code, district_kato, operator_code,
+                   site_ref, responsible, opened_on, due_on, status, resolved_on, rollout_item_id, load_id)
+                   values (?, ?, ?, ?, ?, 'op_a', 'SITE-1', ?, ?, ?, ?, ?, ?, ?)""",
+                [bid, kind, kato, region, district, responsible, opened, due, "resolved" if resolved else "open",
+                 resolved, item, add_load(con, f"bottleneck_{bid}")])
