@@ -204,13 +204,12 @@ def akimat(ctx: Context) -> Section:
     if row.akimat_open:
         summary = ctx.t("bottlenecks.summary_akimat", count=int(row.akimat_open), overdue=ctx.number(row.akimat_overdue),
                         area=areas.label.iloc[0], area_count=ctx.number(areas.akimat_open.iloc[0]))
-    count = lambda v: ctx.number(v)  # noqa: E731
     table = Table(areas, {"label": ctx.t("common.district"), "open_bottlenecks": ctx.t("bottlenecks.open"),
                           "akimat_open": ctx.t("bottlenecks.akimat_open"), "overdue": ctx.t("bottlenecks.overdue"),
                           "akimat_overdue": ctx.t("bottlenecks.akimat_overdue"),
                           "median_age_days": ctx.t("bottlenecks.median_age"),
                           "oldest_age_days": ctx.t("bottlenecks.col_oldest")},
-                  formats={"median_age_days": count, "oldest_age_days": count}, name="bottlenecks_districts") \
+                  formats={"median_age_days": ctx.number, "oldest_age_days": ctx.number}, name="bottlenecks_districts") \
         if len(areas) else None
     return Section("bottlenecks.akimat", title=title, metrics=cards, summary=summary, table=table, source=source(ctx),
                    as_of=as_of(ctx), data=areas)
