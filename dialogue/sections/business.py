@@ -237,8 +237,12 @@ def speeds(ctx: Context) -> Section:
     summary = None
     if len(every):
         worst = every.sort_values("below_need_pct", ascending=False).iloc[0]
-        summary = ctx.t("business.summary_speeds_met") if worst.below_need_pct == 0 else ctx.t("business.summary_speeds", share=_pct(ctx, worst.below_need_pct), size=worst.size_label,
-                        need=ctx.unit(worst.need_mbps, "mbps", 0), median=ctx.unit(worst.median_download_mbps, "mbps"))
+        if worst.below_need_pct == 0:
+            summary = ctx.t("business.summary_speeds_met", firms=ctx.number(every.firms.sum()))
+        else:
+            summary = ctx.t("business.summary_speeds", share=_pct(ctx, worst.below_need_pct), size=worst.size_label,
+                            need=ctx.unit(worst.need_mbps, "mbps", 0),
+                            median=ctx.unit(worst.median_download_mbps, "mbps"))
     table = Table(frame, {"size_label": ctx.t("business.col_size"), "connection_label": ctx.t("business.col_connection"),
                           "firms": ctx.t("business.col_firms"), "median_download_mbps": ctx.t("business.col_median"),
                           "need_mbps": ctx.t("business.col_need"), "below_need_pct": ctx.t("business.col_below")},
