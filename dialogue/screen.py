@@ -101,7 +101,7 @@ def _titled(figure) -> bool:
 
 def _metrics(section: Section) -> None:
     cards = list(section.metrics)
-    per_row = len(cards) if 0 < len(cards) <= 5 else 3  # up to five cards in one row, more in rows of three
+    per_row = len(cards) if 0 < len(cards) <= 4 else 3  # up to four cards in one row, more in rows of three
     for start in range(0, len(cards), per_row):
         for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
             with column:

@@ -20,7 +20,6 @@ tabs = st.tabs([business.dimension_title(ctx, d) for d in business.DIMENSIONS])
 for tab, dimension in zip(tabs, business.DIMENSIONS):
     with tab:
         screen.show(business.connections(ctx, dimension), f"business_mix_{dimension}", heading=False)
-screen.show(business.connection_figures(ctx), "business_connections_table")
 
 screen.row([business.satisfaction(ctx), business.barriers(ctx)], keys=["business_satisfaction", "business_barriers"])
 

@@ -109,7 +109,8 @@ def headline(ctx: Context) -> Section:
 
 
 def connections(ctx: Context, dimension: str) -> Section:
-    """The firms' main connection by firm size, by sector or by area (100% bars); a region's bar opens it."""
+    """The firms' main connection by firm size, by sector or by area (100% bars, and their figures); a
+    region's bar opens it."""
     title = dimension_title(ctx, dimension)
     part = mix(ctx)
     part = part[part.dimension == dimension].copy()
@@ -131,35 +132,20 @@ def connections(ctx: Context, dimension: str) -> Section:
     shares = names.index.to_series().map(fixed).fillna(0).sort_values(ascending=False, kind="stable")
     summary = ctx.t("business.summary_mix", best=names[shares.index[0]], best_share=_pct(ctx, shares.iloc[0]),
                     worst=names[shares.index[-1]], worst_share=_pct(ctx, shares.iloc[-1])) if len(shares) > 1 else None
+    table = Table(part.assign(connection_label=part.connection.map(connection_names(ctx)).fillna(part.connection)),
+                  {"label": ctx.t("business.col_group"), "connection_label": ctx.t("business.col_connection"),
+                   "firms": ctx.t("business.col_firms"), "share_pct": ctx.t("business.col_share")},
+                  formats={"share_pct": _one(ctx)}, name=f"business_connections_{dimension}",
+                  collapsed=ctx.t("business.figures"))
     part["label"] = [f"{name} (n={ctx.number(n)})" for name, n in zip(part.label, part.group_firms)]
     clickable = dimension == "area" and ctx.region is None
     fig = charts.stacked_bars(part, "label", "share_pct", "connection", connection_names(ctx), ctx.lang,
                               horizontal=True, percent=True, colours=CONNECTION_COLOURS,
                               customdata="group_code" if clickable else None, axis_title=ctx.t("business.axis_share"),
                               height=max(300, 150 + 30 * part.group_code.nunique()))
-    return Section(f"business.mix_{dimension}", title=title, figure=fig, summary=summary,
+    return Section(f"business.mix_{dimension}", title=title, figure=fig, summary=summary, table=table,
                    notes=(ctx.t("business.bar_hint"),) if clickable else (),
                    region_click="customdata" if clickable else None, source=source(ctx), as_of=as_of(ctx), data=part)
-
-
-def connection_figures(ctx: Context) -> Section:
-    """The figures behind the connection charts, every split in one table."""
-    frame = mix(ctx)
-    if frame.empty:
-        return empty("business.connection_figures", message="business.no_survey")
-    areas = ctx.area_labels()
-    names = connection_names(ctx)
-    table = frame.assign(
-        dimension_label=[ctx.t(f"business.dimension_{d}") for d in frame.dimension],
-        group_label=[label(ctx, "size", c) if d == "firm_size" else label(ctx, "sector", c) if d == "sector"
-                     else areas.get(c, ctx.t("business.all_firms")) for d, c in zip(frame.dimension, frame.group_code)],
-        connection_label=[names.get(c, c) for c in frame.connection])
-    return Section("business.connection_figures", table=Table(
-        table, {"dimension_label": ctx.t("business.col_dimension"), "group_label": ctx.t("business.col_group"),
-                "connection_label": ctx.t("business.col_connection"), "firms": ctx.t("business.col_firms"),
-                "share_pct": ctx.t("business.col_share")},
-        formats={"share_pct": _one(ctx)}, name="business_connections", collapsed=ctx.t("business.figures")),
-        source=source(ctx), as_of=as_of(ctx), data=frame)
 
 
 def satisfaction(ctx: Context) -> Section:

@@ -35,7 +35,7 @@ def bottleneck_sections(ctx: Context) -> list[Section]:
 
 def business_sections(ctx: Context) -> list[Section]:
     return [business.headline(ctx), *[business.connections(ctx, d) for d in business.DIMENSIONS],
-            business.connection_figures(ctx), business.satisfaction(ctx), business.barriers(ctx), business.speeds(ctx)]
+            business.satisfaction(ctx), business.barriers(ctx), business.speeds(ctx)]
 
 
 def untranslated(text: str) -> bool:
@@ -117,7 +117,8 @@ def test_business_sections(small_con, region, lang, period):
     assert head.source == i18n.t("source.survey", lang)
     area = drawn["business.mix_area"]
     assert area.region_click == (None if region else "customdata")
-    assert drawn["business.connection_figures"].table.collapsed == i18n.t("business.figures", lang)
+    assert area.table.collapsed == i18n.t("business.figures", lang)
+    assert i18n.t("business.col_connection", lang) in area.table.columns.values()
     speeds = drawn["business.speeds"]
     assert i18n.t("business.col_need", lang) in speeds.table.columns.values()
     assert len(speeds.figure.data) >= 2, "bars and the marks of the need"
