@@ -73,9 +73,13 @@ def headline(ctx: Context) -> Section:
         Metric(ctx.t("bottlenecks.resolved_in_period"), ctx.number(row.resolved_in_period)),
     )
     day = as_of(ctx)
-    summary = ctx.t("bottlenecks.summary_headline", count=int(row.open_bottlenecks), date=ctx.date(day),
-                    change=ctx.signed(row.open_change), period=previous, overdue=ctx.number(row.overdue),
-                    oldest=days(ctx, row.oldest_open_age_days))
+    if row.open_bottlenecks:
+        summary = ctx.t("bottlenecks.summary_headline", count=int(row.open_bottlenecks), date=ctx.date(day),
+                        change=ctx.signed(row.open_change), period=previous, overdue=ctx.number(row.overdue),
+                        oldest=days(ctx, row.oldest_open_age_days))
+    else:
+        summary = ctx.t("bottlenecks.summary_headline_none_open", date=ctx.date(day),
+                        opened=ctx.number(row.opened_in_period), resolved=ctx.number(row.resolved_in_period))
     return Section("bottlenecks.headline", metrics=cards, summary=summary,
                    notes=(ctx.t("bottlenecks.as_of_note", date=ctx.date(day)),), source=source(ctx), as_of=day,
                    data=row.to_frame().T)
@@ -110,7 +114,7 @@ def ages(ctx: Context) -> Section:
     title = ctx.t("bottlenecks.age_title")
     frame = ctx.query("bottlenecks/open_by_age_kind")
     if frame.bottlenecks.sum() == 0:
-        return empty("bottlenecks.ages", title, "bottlenecks.none_open")
+        return Section("bottlenecks.ages")  # nothing to add: the map beside it says that none is open
     frame = frame.assign(band=[ctx.t(f"bottlenecks.band_{b}") for b in frame.age_band])
     kinds = {k: kind_name(ctx, k) for k in KINDS if k in set(frame.kind)}
     fig = charts.stacked_bars(frame, "band", "bottlenecks", "kind", kinds, ctx.lang, colours=KIND_COLOURS,
@@ -129,7 +133,7 @@ def overdue(ctx: Context) -> Section:
     frame = ctx.query("bottlenecks/overdue_by_responsible")
     frame = frame[(frame.responsible != "all") & (frame.open_bottlenecks > 0)]
     if frame.empty:
-        return empty("bottlenecks.overdue", title, "bottlenecks.none_open")
+        return Section("bottlenecks.overdue")  # nothing to add: the map above says that none is open
     parts = pd.concat([frame.assign(part="overdue", n=frame.overdue),
                        frame.assign(part="not_overdue", n=frame.open_bottlenecks - frame.overdue)])
     parts["label"] = [f"{responsible_name(ctx, r)} · {ctx.unit(p, 'pct', 0)}"
