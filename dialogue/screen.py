@@ -26,8 +26,9 @@ def page(title_key: str, ctx: Context) -> None:
     st.caption(ctx.scope_name())
 
 
-def show(section: Section, key: str | None = None, heading: bool = True) -> None:
-    """Draw one section; `key` names its widgets (a chart's selection, the download buttons)."""
+def show(section: Section, key: str | None = None, heading: bool = True, per_row: int = 3) -> None:
+    """Draw one section; `key` names its widgets (a chart's selection, the download buttons); `per_row`
+    headline cards side by side."""
     key = key or section.key.replace(".", "_")
     if heading and section.title and (section.is_empty or not _titled(section.figure)):
         st.subheader(section.title)
@@ -36,7 +37,9 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     if section.is_empty:
         st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
         return
-    _metrics(section)
+    for alert in section.alerts:
+        _ALERTS[alert.tone](alert.text, icon=":material/warning:" if alert.tone in ("error", "warning") else None)
+    _metrics(section, per_row)
     if section.figure is not None:
         _figure(section, key)
     if section.summary:
@@ -48,8 +51,8 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     footer = [text for text in (
         f"{ui.t('common.source')}: {section.source}" if section.source else None,
         ui.t("common.as_of", date=i18n.fmt_date(section.as_of, ui.lang())) if section.as_of else None) if text]
-    if footer:
-        st.caption(" · ".join(footer))
+    if footer and (section.figure is not None or section.table is not None or section.metrics):
+        st.caption(" · ".join(footer))  # a source speaks for figures: a message alone needs none
 
 
 def row(sections: Sequence[Section], widths: Sequence[int] | None = None, keys: Sequence[str] | None = None,
@@ -80,6 +83,11 @@ def choose(ctx: Context, key: str, options: Sequence[str], label: str, name: Cal
     return chosen
 
 
+def toggle(key: str, label: str) -> bool:
+    """A switch that widens or narrows a section (e.g. every programme instead of the chosen one)."""
+    return st.toggle(label, key=key)
+
+
 def heading(text: str, about: Callable[[], None] | None = None, about_label: str | None = None) -> None:
     """A sub-heading, with an optional popover (definitions) to its right."""
     if about is None:
@@ -91,14 +99,16 @@ def heading(text: str, about: Callable[[], None] | None = None, about_label: str
         about()
 
 
+_ALERTS = {"error": st.error, "warning": st.warning, "info": st.info, "success": st.success}
+
+
 def _titled(figure) -> bool:
     """Whether a plotly figure carries its own title (then the section's would say it twice)."""
     title = getattr(getattr(figure, "layout", None), "title", None)
     return bool(getattr(title, "text", None))
 
 
-def _metrics(section: Section) -> None:
-    per_row = 3
+def _metrics(section: Section, per_row: int) -> None:
     cards = list(section.metrics)
     for start in range(0, len(cards), per_row):
         for column, card in zip(st.columns(per_row), cards[start:start + per_row]):

@@ -120,6 +120,14 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A message that must not be missed (a complaint spike, nothing behind plan): a coloured box on screen."""
+
+    text: str                       # markdown
+    tone: str = "error"             # 'error', 'warning', 'info' or 'success'
+
+
+@dataclass(frozen=True)
 class Table:
     """The figures behind a section: `frame` holds raw values (downloads, Excel), `formats` the text shown
     on screen per column, `columns` the translated headers in order."""
@@ -156,6 +164,7 @@ class Section:
     figure: Any = None                          # a plotly go.Figure or a pydeck Deck
     table: Table | None = None
     metrics: tuple[Metric, ...] = ()
+    alerts: tuple[Alert, ...] = ()              # shown first, before the headline figures
     notes: tuple[str, ...] = ()                 # captions under the figure (markdown)
     source: str | None = None
     as_of: date | None = None
