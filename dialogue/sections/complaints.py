@@ -98,6 +98,11 @@ def in_sentence(ctx: Context, label: str) -> str:
     return label[:1].lower() + label[1:] if ctx.lang == "ru" else label
 
 
+def _lower(text: str) -> str:
+    """A category inside a sentence: 'Low speed' → 'low speed' (operators keep their names)."""
+    return text[:1].lower() + text[1:]
+
+
 def _place(ctx: Context, code: str) -> str:
     """An area's full name for a sentence: the region's (not its short form), or the district's."""
     if ctx.region:
@@ -208,7 +213,8 @@ def trend(ctx: Context, by: str = "category") -> Section:
     summary = None
     if last.complaints.sum() > 0:
         summary = ctx.t("complaints.summary_trend", month=in_sentence(ctx, ctx.month(last.month.iloc[0])),
-                        leader=names[last.member.iloc[0]], value=ctx.number(last.complaints.iloc[0]),
+                        leader=names[last.member.iloc[0]] if by == "operator" else _lower(names[last.member.iloc[0]]),
+                        value=ctx.number(last.complaints.iloc[0]),
                         count=int(last.complaints.sum()))
     table = Table(part.assign(name=part.member.map(names)),
                   {"month": ctx.t("common.month"), "name": ctx.t(f"complaints.by_{by}"),
@@ -290,7 +296,7 @@ def spikes(ctx: Context) -> Section:
     against its own (red where it is a spike); the spikes listed."""
     title = ctx.t("complaints.spikes_title")
     frame = _spikes(ctx)
-    if frame.empty:
+    if frame.empty or frame.complaints.sum() == 0:
         return empty("complaints.spikes", title)
     names = _region_short(ctx)
     fig, key = None, None
