@@ -4,6 +4,8 @@ fines and hotspots."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from dialogue import charts, i18n, maps, periods
@@ -110,16 +112,7 @@ def _place(ctx: Context, code: str) -> str:
     return ctx.region_name(code)
 
 
-def _count(ctx: Context):
-    return lambda v: ctx.number(v)
 
-
-def _one(ctx: Context):
-    return lambda v: ctx.number(v, 1)
-
-
-def _two(ctx: Context):
-    return lambda v: ctx.number(v, 2)
 
 
 def _change(value: float, before: float) -> bool | None:
@@ -166,10 +159,11 @@ def headline(ctx: Context) -> Section:
                rising=None if total.change_per_10k == 0 else total.change_per_10k > 0,
                help=ctx.t("complaints.per_10k_help")),
         Metric(ctx.t("complaints.violations_card"), ctx.number(funnel.loc["confirmed", "complaints"]),
-               help=ctx.t("complaints.violations_help", pct=ctx.unit(funnel.loc["confirmed", "pct_of_previous"], "pct"))),
-        Metric(ctx.t("complaints.fines"), millions(ctx, fines_kzt), delta=millions(ctx, fines_kzt - prev_fines_kzt, True),
-               rising=_change(fines_kzt, prev_fines_kzt), help=ctx.t("complaints.fines_help",
-                                                                      value=ctx.unit(fines_kzt, "kzt"))),
+               help=ctx.t("complaints.violations_help",
+                          pct=ctx.unit(funnel.loc["confirmed", "pct_of_previous"], "pct"))),
+        Metric(ctx.t("complaints.fines"), millions(ctx, fines_kzt),
+               delta=millions(ctx, fines_kzt - prev_fines_kzt, True), rising=_change(fines_kzt, prev_fines_kzt),
+               help=ctx.t("complaints.fines_help", value=ctx.unit(fines_kzt, "kzt"))),
         Metric(ctx.t("complaints.median_resolve_card"), ctx.unit(times.median_resolve_days, "days", 0),
                help=ctx.t("complaints.resolve_help", p90=ctx.unit(times.p90_resolve_days, "days", 0))),
     )
@@ -219,7 +213,7 @@ def trend(ctx: Context, by: str = "category") -> Section:
     table = Table(part.assign(name=part.member.map(names)),
                   {"month": ctx.t("common.month"), "name": ctx.t(f"complaints.by_{by}"),
                    "complaints": ctx.t("complaints.complaints")},
-                  formats={"month": ctx.month, "complaints": _count(ctx)}, name=f"complaints_monthly_{by}",
+                  formats={"month": ctx.month, "complaints": ctx.number}, name=f"complaints_monthly_{by}",
                   collapsed=ctx.t("complaints.trend_table"))
     return Section("complaints.trend", title=title, figure=fig, summary=summary, table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=part)
@@ -250,9 +244,10 @@ def area_map(ctx: Context) -> Section:
     note = (ctx.t("complaints.not_on_map", names=", ".join(unmapped)) if unmapped else
             ctx.t("complaints.map_hint_districts" if ctx.region else "complaints.map_hint"))
     top, bottom = detail.iloc[0], detail.iloc[-1]
+    scope = ctx.region_name(ctx.region) if ctx.region else ctx.t("common.national")
     summary = ctx.t("complaints.summary_areas", top=_place(ctx, top.area_code), top_value=ctx.number(top.per_10k, 2),
                     bottom=_place(ctx, bottom.area_code), bottom_value=ctx.number(bottom.per_10k, 2),
-                    scope=ctx.region_name(ctx.region) if ctx.region else ctx.t("common.national"), scope_value=ctx.number(_total(ctx).per_10k, 2))
+                    scope=scope, scope_value=ctx.number(_total(ctx).per_10k, 2))
     return Section("complaints.map", title=title, figure=fig, summary=summary, notes=(note,),
                    region_click=None if ctx.region else "location", source=_source(ctx), as_of=_as_of(ctx),
                    data=detail[["area_code", "label", "complaints", "per_10k"]])
@@ -285,8 +280,8 @@ def area_table(ctx: Context) -> Section:
                            "prev_per_10k": ctx.t("complaints.previous",
                                                  period=ctx.period.previous().label(ctx.lang)),
                            "violations": ctx.t("complaints.violations"), "rank": ctx.t("complaints.rank")},
-                  formats={"complaints": _count(ctx), "violations": _count(ctx), "per_10k": _two(ctx),
-                           "prev_per_10k": _two(ctx)},
+                  formats={"complaints": ctx.number, "violations": ctx.number,
+                           **dict.fromkeys(("per_10k", "prev_per_10k"), partial(ctx.number, decimals=2))},
                   name="complaints_per_10k", height=min(600, 38 + 35 * len(ranked)))
     return Section("complaints.areas", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=ranked)
 
@@ -330,8 +325,9 @@ def spikes(ctx: Context) -> Section:
     table = Table(listed, {"label": ctx.t("common.region"), "month": ctx.t("common.month"),
                            "complaints": ctx.t("complaints.complaints"),
                            "baseline_complaints": ctx.t("complaints.baseline"), "ratio": ctx.t("complaints.ratio")},
-                  formats={"month": ctx.month, "complaints": _count(ctx), "baseline_complaints": _one(ctx),
-                           "ratio": _one(ctx)}, name="complaints_spikes")
+                  formats={"month": ctx.month, "complaints": ctx.number,
+                           **dict.fromkeys(("baseline_complaints", "ratio"), partial(ctx.number, decimals=1))},
+                  name="complaints_spikes")
     return Section("complaints.spikes", title=title, figure=fig, summary=summary, notes=(note,), table=table,
                    region_click=key, source=_source(ctx), as_of=_as_of(ctx), data=frame)
 
@@ -361,7 +357,8 @@ def funnel(ctx: Context) -> Section:
     table = Table(stages, {"name": ctx.t("complaints.stage"), "complaints": ctx.t("complaints.complaints"),
                            "pct_of_previous": ctx.t("complaints.pct_of_previous"),
                            "pct_of_received": ctx.t("complaints.pct_of_received")},
-                  formats={"complaints": _count(ctx), "pct_of_previous": _one(ctx), "pct_of_received": _one(ctx)},
+                  formats={"complaints": ctx.number,
+                           **dict.fromkeys(("pct_of_previous", "pct_of_received"), partial(ctx.number, decimals=1))},
                   name="complaints_funnel", collapsed=ctx.t("complaints.funnel_table"))
     return Section("complaints.funnel", title=title, figure=fig, summary=summary,
                    notes=(ctx.t("complaints.funnel_note"), status), table=table, source=_source(ctx),
@@ -395,8 +392,9 @@ def processing_times(ctx: Context) -> Section:
                           "p90_verify_days": ctx.t("complaints.p90_verify"),
                           "median_resolve_days": ctx.t("complaints.median_resolve"),
                           "p90_resolve_days": ctx.t("complaints.p90_resolve"), "open": ctx.t("complaints.open")},
-                  formats={"complaints": _count(ctx), "open": _count(ctx), **dict.fromkeys(
-                      ("median_verify_days", "p90_verify_days", "median_resolve_days", "p90_resolve_days"), _one(ctx))},
+                  formats={"complaints": ctx.number, "open": ctx.number, **dict.fromkeys(
+                      ("median_verify_days", "p90_verify_days", "median_resolve_days", "p90_resolve_days"),
+                      partial(ctx.number, decimals=1))},
                   name="complaints_times", collapsed=ctx.t("complaints.times_table"))
     return Section("complaints.times", title=title, figure=fig, summary=summary, table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=times)
@@ -424,8 +422,9 @@ def fines(ctx: Context) -> Section:
                           "fines_kzt": ctx.t("complaints.fines_kzt"), "avg_fine_kzt": ctx.t("complaints.avg_fine"),
                           "share_pct": ctx.t("complaints.share"),
                           "prev_fines_kzt": ctx.t("complaints.previous_kzt", period=previous)},
-                  formats={"fines": _count(ctx), "fines_kzt": _count(ctx), "avg_fine_kzt": _count(ctx),
-                           "share_pct": _one(ctx), "prev_fines_kzt": _count(ctx)}, name="complaints_fines")
+                  formats={"fines": ctx.number, "fines_kzt": ctx.number, "avg_fine_kzt": ctx.number,
+                           "share_pct": partial(ctx.number, decimals=1), "prev_fines_kzt": ctx.number},
+                  name="complaints_fines")
     return Section("complaints.fines", title=title, figure=fig, summary=summary, table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=frame)
 
@@ -453,7 +452,7 @@ def hotspots(ctx: Context) -> Section:
     table = Table(top, {"label": ctx.t("complaints.settlement"), "region": ctx.t("common.region"),
                         "complaints": ctx.t("complaints.complaints"), "violations": ctx.t("complaints.violations"),
                         "category": ctx.t("complaints.top_category")},
-                  formats={"complaints": _count(ctx), "violations": _count(ctx)}, name="complaints_hotspots")
+                  formats={"complaints": ctx.number, "violations": ctx.number}, name="complaints_hotspots")
     return Section("complaints.hotspots", title=title, figure=deck, summary=summary,
                    notes=(ctx.t("complaints.hotspots_note", n=len(hot)),), table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=hot.drop(columns=["tip", "radius"]))

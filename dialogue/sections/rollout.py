@@ -3,6 +3,8 @@ progress by region (district) and operator, and the items behind plan with the b
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from dialogue import charts, periods
@@ -70,17 +72,6 @@ def _codes(ctx: Context, values, prefix: str) -> str:
     return ", ".join(ctx.t(f"{prefix}_{v}") for v in values)
 
 
-def _lower(text: str) -> str:
-    """A name inside a sentence: 'Land plot' → 'land plot'."""
-    return text[:1].lower() + text[1:]
-
-
-def _whole(ctx: Context):
-    return lambda v: ctx.number(v)
-
-
-def _one(ctx: Context):
-    return lambda v: ctx.number(v, 1)
 
 
 # ---- sections -----------------------------------------------------------------------------------
@@ -210,8 +201,9 @@ def progress_table(ctx: Context, programme: str) -> Section:
                          "progress_pct": ctx.t("rollout.col_progress"), "pace_units_per_month": ctx.t("rollout.col_pace"),
                          "forecast_date": ctx.t("rollout.col_forecast"), "outlook_label": ctx.t("rollout.col_outlook"),
                          "delayed_items": ctx.t("rollout.col_delayed")},
-                  formats={"planned_units": _whole(ctx), "done_units": _whole(ctx), "delayed_items": _whole(ctx),
-                           "progress_pct": _one(ctx), "pace_units_per_month": _one(ctx), "forecast_date": ctx.date},
+                  formats={"planned_units": ctx.number, "done_units": ctx.number, "delayed_items": ctx.number,
+                           "forecast_date": ctx.date,
+                           **dict.fromkeys(("progress_pct", "pace_units_per_month"), partial(ctx.number, decimals=1))},
                   name=f"rollout_{programme}")
     return Section("rollout.progress", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=rows)
 
@@ -245,7 +237,7 @@ def delayed(ctx: Context, programme: str | None) -> Section:
     if len(blocked):
         kinds = blocked.open_kinds.explode().value_counts()
         summary += " " + ctx.t("rollout.summary_blocked", blocked=ctx.number(len(blocked)),
-                               kind=_lower(ctx.t(f"bottlenecks.kind_{kinds.index[0]}")), kind_count=ctx.number(kinds.iloc[0]))
+                               kind=ctx.t(f"bottlenecks.kind_{kinds.index[0]}"), kind_count=ctx.number(kinds.iloc[0]))
     columns = {"item_id": ctx.t("rollout.col_item"), "programme_label": ctx.t("rollout.col_programme"),
                **({} if ctx.region else {"region": ctx.t("common.region")}),
                "place": ctx.t("rollout.col_place"), "district": ctx.t("common.district"),
@@ -254,8 +246,8 @@ def delayed(ctx: Context, programme: str | None) -> Section:
                "blocked_by": ctx.t("rollout.col_blocked_by"), "to_act": ctx.t("rollout.col_to_act"),
                "oldest_open_bottleneck_days": ctx.t("rollout.col_blocked_days"),
                "bottleneck_ids": ctx.t("rollout.col_bottlenecks")}
-    table = Table(items, columns, formats={"planned_date": ctx.date, "delay_days": _whole(ctx),
-                                           "oldest_open_bottleneck_days": _whole(ctx)},
+    table = Table(items, columns, formats={"planned_date": ctx.date, "delay_days": ctx.number,
+                                           "oldest_open_bottleneck_days": ctx.number},
                   name="rollout_delayed", limit=SHOWN_ROWS)
     return Section("rollout.delayed", title=title, subtitle=subtitle, summary=summary, table=table,
                    source=_source(ctx), as_of=day, data=items)
