@@ -26,9 +26,8 @@ def page(title_key: str, ctx: Context) -> None:
     st.caption(ctx.scope_name())
 
 
-def show(section: Section, key: str | None = None, heading: bool = True, per_row: int = 3) -> None:
-    """Draw one section; `key` names its widgets (a chart's selection, the download buttons); `per_row`
-    headline cards side by side."""
+def show(section: Section, key: str | None = None, heading: bool = True) -> None:
+    """Draw one section; `key` names its widgets (a chart's selection, the download buttons)."""
     key = key or section.key.replace(".", "_")
     if heading and section.title and (section.is_empty or not _titled(section.figure)):
         st.subheader(section.title)
@@ -37,9 +36,9 @@ def show(section: Section, key: str | None = None, heading: bool = True, per_row
     if section.is_empty:
         st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
         return
-    for alert in section.alerts:
-        _ALERTS[alert.tone](alert.text, icon=":material/warning:" if alert.tone in ("error", "warning") else None)
-    _metrics(section, per_row)
+    if section.alert:
+        getattr(st, section.alert[0])(section.alert[1])
+    _metrics(section)
     if section.figure is not None:
         _figure(section, key)
     if section.summary:
@@ -51,8 +50,8 @@ def show(section: Section, key: str | None = None, heading: bool = True, per_row
     footer = [text for text in (
         f"{ui.t('common.source')}: {section.source}" if section.source else None,
         ui.t("common.as_of", date=i18n.fmt_date(section.as_of, ui.lang())) if section.as_of else None) if text]
-    if footer and (section.figure is not None or section.table is not None or section.metrics):
-        st.caption(" · ".join(footer))  # a source speaks for figures: a message alone needs none
+    if footer:
+        st.caption(" · ".join(footer))
 
 
 def row(sections: Sequence[Section], widths: Sequence[int] | None = None, keys: Sequence[str] | None = None,
@@ -99,24 +98,23 @@ def heading(text: str, about: Callable[[], None] | None = None, about_label: str
         about()
 
 
-_ALERTS = {"error": st.error, "warning": st.warning, "info": st.info, "success": st.success}
-
-
 def _titled(figure) -> bool:
     """Whether a plotly figure carries its own title (then the section's would say it twice)."""
     title = getattr(getattr(figure, "layout", None), "title", None)
     return bool(getattr(title, "text", None))
 
 
-def _metrics(section: Section, per_row: int) -> None:
+def _metrics(section: Section) -> None:
     cards = list(section.metrics)
-    for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
+    # Up to four cards in one row, more in rows of three, unless the section gives the widths.
+    widths = list(section.metric_widths) or [1] * (len(cards) if 0 < len(cards) <= 4 else 3)
+    for start in range(0, len(cards), len(widths)):
+        for column, card in zip(st.columns(widths), cards[start:start + len(widths)]):
             with column:
                 st.metric(card.label, card.value, delta=card.delta,
                           delta_color={True: "green", False: "red", None: "gray"}[card.good],
                           delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"),
-                          help=card.help, border=True)
+                          delta_description=card.delta_note, help=card.help, border=True)
                 if card.note:
                     st.caption(card.note)
 

@@ -13,8 +13,7 @@ if not complaints.has_data(ctx):
     screen.show(complaints.headline(ctx), heading=False)
     st.stop()
 
-screen.show(complaints.spike_alerts(ctx), heading=False)
-screen.show(complaints.headline(ctx), heading=False, per_row=5)
+screen.show(complaints.headline(ctx), heading=False)
 
 screen.heading(ctx.t("complaints.trend_title"))
 by = screen.choose(ctx, "complaints_trend_by", complaints.TREND_BY, ctx.t("complaints.trend_by"),

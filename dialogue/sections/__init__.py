@@ -113,18 +113,11 @@ class Metric:
     label: str
     value: str
     delta: str | None = None        # the change, formatted with its sign
+    delta_note: str | None = None   # what the change is against ('vs September 2026')
     good: bool | None = None        # whether the change went the good way (None: no change / no judgement)
     rising: bool | None = None      # the direction of the change, for the arrow
     help: str | None = None
     note: str | None = None         # a line under the card (markdown)
-
-
-@dataclass(frozen=True)
-class Alert:
-    """A message that must not be missed (a complaint spike, nothing behind plan): a coloured box on screen."""
-
-    text: str                       # markdown
-    tone: str = "error"             # 'error', 'warning', 'info' or 'success'
 
 
 @dataclass(frozen=True)
@@ -164,13 +157,14 @@ class Section:
     figure: Any = None                          # a plotly go.Figure or a pydeck Deck
     table: Table | None = None
     metrics: tuple[Metric, ...] = ()
-    alerts: tuple[Alert, ...] = ()              # shown first, before the headline figures
+    metric_widths: tuple[float, ...] = ()       # relative widths of the cards in a row (default: equal, 3 or 4)
     notes: tuple[str, ...] = ()                 # captions under the figure (markdown)
     source: str | None = None
     as_of: date | None = None
     empty: str | None = None                    # message key: nothing to show, and why
     region_click: str | None = None             # the figure's point field holding a region code, if clickable
     data: pd.DataFrame | None = None            # the frame behind the figure (packs chart it natively)
+    alert: tuple[str, str] | None = None        # (level, text) said in a box: 'success', 'info', 'warning', 'error'
 
     @property
     def is_empty(self) -> bool:

@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 
 from dialogue import charts, i18n, maps, periods
-from dialogue.sections import Alert, Context, Metric, Section, Table, as_of, empty
+from dialogue.sections import Context, Metric, Section, Table, as_of, empty
 
 TREND_BY = ("category", "operator", "service")
 TREND_MONTHS = 24
@@ -122,24 +122,25 @@ def _change(value: float, before: float) -> bool | None:
 
 # ---- sections ------------------------------------------------------------------------------------------
 
-def spike_alerts(ctx: Context) -> Section:
-    """The period's spikes, largest first: a red box each, so that nobody scrolls past them."""
-    title = ctx.t("complaints.spikes_title")
+def _spike_alert(ctx: Context) -> tuple[str, str] | None:
+    """The period's spikes, largest first, one line each: said in a red box, so that nobody scrolls past them."""
     spikes = _spikes(ctx)
     flagged = spikes[spikes.is_spike & spikes.in_period].sort_values("ratio", ascending=False)
+    if flagged.empty:
+        return None
     names = _region_short(ctx)
-    alerts = tuple(Alert(ctx.t("complaints.spike_alert", region=names[r.region_code], month=ctx.month(r.month),
-                               count=r.complaints, baseline=ctx.number(r.baseline_complaints, 1),
-                               ratio=ctx.number(r.ratio, 1) if r.ratio == r.ratio else "∞"))
-                   for r in flagged.head(SPIKES_SHOWN).itertuples())
-    more = len(flagged) - SPIKES_SHOWN
-    notes = (ctx.t("complaints.spikes_more", count=more),) if more > 0 else ()
-    return Section("complaints.spike_alerts", title=title, alerts=alerts, notes=notes, source=_source(ctx),
-                   as_of=_as_of(ctx), data=flagged)
+    lines = [ctx.t("complaints.spike_alert", region=names[r.region_code], month=ctx.month(r.month),
+                   count=r.complaints, baseline=ctx.number(r.baseline_complaints, 1),
+                   ratio=ctx.number(r.ratio, 1) if r.ratio == r.ratio else "∞")
+             for r in flagged.head(SPIKES_SHOWN).itertuples()]
+    if len(flagged) > SPIKES_SHOWN:
+        lines.append(ctx.t("complaints.spikes_more", count=len(flagged) - SPIKES_SHOWN))
+    return "error", "  \n".join(lines)
 
 
 def headline(ctx: Context) -> Section:
-    """Complaints received, per 10,000 people, violations, fines and days to resolve, with the changes."""
+    """The period's spikes, then complaints received, per 10,000 people, violations, fines and days to resolve,
+    with the changes."""
     title = ctx.t("complaints.page_title")
     total = _total(ctx)
     if total is None or total.complaints == 0:
@@ -169,8 +170,8 @@ def headline(ctx: Context) -> Section:
     )
     notes = (ctx.t("complaints.changes_vs", period=ctx.period.previous().label(ctx.lang)) + " "
              + ctx.t("complaints.cohort_note"),)
-    return Section("complaints.headline", title=title, metrics=cards, summary=_headline_summary(ctx, total),
-                   notes=notes, source=_source(ctx), as_of=_as_of(ctx), data=pd.DataFrame([total]))
+    return Section("complaints.headline", title=title, metrics=cards, metric_widths=(1,) * len(cards),
+                   alert=_spike_alert(ctx), summary=_headline_summary(ctx, total), notes=notes, source=_source(ctx), as_of=_as_of(ctx), data=pd.DataFrame([total]))
 
 
 def _headline_summary(ctx: Context, total: pd.Series) -> str:
@@ -316,7 +317,7 @@ def spikes(ctx: Context) -> Section:
     listed = frame[frame.is_spike].sort_values("month", ascending=False)
     if listed.empty:
         return Section("complaints.spikes", title=title, figure=fig, notes=(note,), region_click=key,
-                       alerts=(Alert(ctx.t("complaints.no_spikes"), "info"),), source=_source(ctx),
+                       alert=("info", ctx.t("complaints.no_spikes")), source=_source(ctx),
                        as_of=_as_of(ctx), data=frame)
     listed = listed.assign(label=listed.region_code.map(names))
     largest = listed.sort_values("ratio", ascending=False).iloc[0]
@@ -408,7 +409,7 @@ def fines(ctx: Context) -> Section:
     frame = _fines(ctx)
     by_operator = frame[frame.operator_code != "all"]
     if by_operator.empty:
-        return Section("complaints.fines", title=title, alerts=(Alert(ctx.t("complaints.no_fines"), "info"),),
+        return Section("complaints.fines", title=title, alert=("info", ctx.t("complaints.no_fines")),
                        source=_source(ctx), as_of=_as_of(ctx))
     # Millions of tenge keep the bar labels short.
     fig = charts.bar(by_operator.assign(fines_mkzt=by_operator.fines_kzt / 1e6), "operator_name", "fines_mkzt",

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 
 from dialogue import charts, periods
-from dialogue.sections import Alert, Context, Metric, Section, Table, empty
+from dialogue.sections import Context, Metric, Section, Table, empty
 
 PROGRAMMES = ("fibre_village", "last_mile", "4g_settlement", "5g_city", "road_4g", "satellite")
 OUTLOOK_COLOURS = {"late": charts.RAG_COLOURS["red"], "stalled": charts.RAG_COLOURS["red"],
@@ -217,9 +217,8 @@ def delayed(ctx: Context, programme: str | None) -> Section:
         return empty("rollout.delayed", title)
     items = ctx.query("rollout/delayed_items", programme=programme)
     if items.empty:
-        return Section("rollout.delayed", title=title, alerts=(Alert(ctx.t("rollout.none_delayed", date=ctx.date(day)),
-                                                                     "success"),),
-                       source=_source(ctx), as_of=day)
+        return Section("rollout.delayed", title=title, source=_source(ctx), as_of=day,
+                       alert=("success", ctx.t("rollout.none_delayed", date=ctx.date(day))))
     items = items.assign(
         region=items.region_code.map(ctx.area_labels()),  # shown for the whole country only
         programme_label=[ctx.t(f"rollout.programme_{p}") for p in items.programme],

@@ -28,7 +28,7 @@ def context(con, region, lang, period="2026-08") -> Context:
 
 
 def complaint_sections(ctx: Context) -> list[Section]:
-    return [cs.spike_alerts(ctx), cs.headline(ctx), *[cs.trend(ctx, by) for by in cs.TREND_BY], cs.area_map(ctx),
+    return [cs.headline(ctx), *[cs.trend(ctx, by) for by in cs.TREND_BY], cs.area_map(ctx),
             cs.area_ranking(ctx), cs.area_table(ctx), cs.spikes(ctx), cs.funnel(ctx), cs.processing_times(ctx),
             cs.fines(ctx), cs.hotspots(ctx)]
 
@@ -63,7 +63,7 @@ def check_drawn(section: Section, lang: str) -> None:
         assert all(header != column for column, header in table.columns.items()), section.key
         assert all("." not in h or " " in h for h in headers), f"{section.key}: an untranslated key {headers}"
         assert len(table.shown()) == min(len(table.frame), table.limit or len(table.frame))
-    for text in (section.title, section.summary or "", *section.notes, *(a.text for a in section.alerts)):
+    for text in (section.title, section.summary or "", *section.notes, section.alert[1] if section.alert else ""):
         assert not re.search(r"\b(complaints|rollout|summary|common|source)\.[a-z_]+", text), text
         assert "{" not in text, text
 
@@ -91,9 +91,9 @@ def test_complaint_sections(small_con, region, lang):
 
 
 def test_the_demo_spike_alert_names_the_region_and_month(small_con):
-    alerts = cs.spike_alerts(context(small_con, None, "en")).alerts
-    assert any("Mangystau" in a.text and "August 2026" in a.text for a in alerts), alerts
-    assert all(a.tone == "error" for a in alerts)
+    level, text = cs.headline(context(small_con, None, "en")).alert
+    assert level == "error" and "Mangystau" in text and "August 2026" in text, text
+    assert cs.headline(context(small_con, "KZ-23", "en")).alert is None  # Atyrau had no spike
     ru = cs.spikes(context(small_con, None, "ru"))
     assert ru.table.columns["label"] == "Регион" and "август 2026" in ru.summary
 
@@ -143,7 +143,6 @@ def test_empty_warehouse_gives_empty_sections(blank_con, region):
         assert section.is_empty, section.key
         assert section.figure is None and section.table is None and not section.metrics, section.key
     assert rs.programmes(ctx) == []
-    assert not cs.spike_alerts(ctx).alerts
 
 
 def test_section_modules_do_not_import_streamlit():
