@@ -56,13 +56,24 @@ def _data_version(warehouse: str) -> int:
     return db.data_version(connection())
 
 
+def data_changed() -> None:
+    """This process just wrote: read the data version afresh, so the next run shows the change."""
+    _data_version.clear()
+
+
+def data_key() -> tuple[str, int]:
+    """(warehouse, data version): what every cached result of this run depends on."""
+    warehouse = str(db.db_path())
+    return warehouse, _data_version(warehouse)
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Run a named query, cached by (query, the parameters it declares, data version, warehouse): a load
     shows within VERSION_SECONDS, and parameters a question does not take do not split its cache."""
     wanted = db.declared_parameters(name)
     key = tuple(sorted((k, v) for k, v in params.items() if k in wanted))
-    warehouse = str(db.db_path())
-    return _cached_query(name, key, _data_version(warehouse), warehouse)
+    warehouse, version = data_key()
+    return _cached_query(name, key, version, warehouse)
 
 
 # ---- filters ----------------------------------------------------------------------------------
@@ -459,6 +470,7 @@ def write(func, *args, done, slot: str = "main", forget: str | None = None, **kw
         outcome, reopen = records.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
     finally:
         cur.close()
+        data_changed()
     st.session_state["_flash"] = (slot, *outcome)
     if reopen and forget:
         st.session_state.pop(forget, None)

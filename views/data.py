@@ -163,6 +163,7 @@ with upload_tab:
                         level, message = "error", ui.t("data.load_failed", error=ingest.safe_value(exc))
                 ss["_data_flash"] = [(level, message)]
                 ss.pop("_data_check", None)
+                ui.data_changed()
                 st.rerun()
 
 # ---- the load log, and rollback for those allowed ---------------------------------------------------------
@@ -217,6 +218,7 @@ with log_tab:
                         ss["_data_flash"] = [("success", ui.t("data.rollback_done", load_id=pick, count=removed))]
                     except (ingest.IngestError, auth.PermissionDenied) as exc:
                         ss["_data_flash"] = [("error", ui.t("data.rollback_failed", error=ingest.safe_value(exc)))]
+                    ui.data_changed()
                     st.rerun()
 
 # ---- the data dictionary, generated from dialogue.datasets ------------------------------------------------
