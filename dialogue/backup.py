@@ -415,6 +415,11 @@ def restore(src: str | os.PathLike, target: str | os.PathLike | None = None, rep
         note("verifying", {"file": file})
         checksum, _ = _copy(file, tmp)
         _check(tmp, manifest, checksum)
+        if manifest.get("schema_version", 0) < latest:
+            # A backup of an older release: upgraded before it is put in place, so that the processes
+            # serving the file (which check migrations once, when they start) find the schema they expect.
+            note("upgrading", {"from_schema": manifest.get("schema_version"), "to_schema": latest})
+            db.connect(tmp).close()
         note("replacing", {"warehouse": dest})
         with access.exclusive(dest):
             held = contents(dest, locked=True)

@@ -137,3 +137,19 @@ def test_a_failed_migration_leaves_the_warehouse_as_it_was(previous_warehouse, m
     monkeypatch.setattr(db, "migrations", lambda: real)
     db.connect(path).close()   # the fixed release opens it
     assert schema_versions(path) == [v for v, _, _ in real]
+
+
+def test_a_backup_of_the_previous_release_restores_upgraded(previous_warehouse, tmp_path):
+    con = duckdb.connect(str(previous_warehouse), read_only=True)
+    try:
+        old_columns, before = columns(con), fingerprint(con)
+    finally:
+        con.close()
+    made = backup.backup(previous_warehouse, tmp_path / "backups")   # a backup never migrates what it copies
+    assert made.manifest["schema_version"] == 7
+    assert without_schema_version(read_fingerprint(previous_warehouse, old_columns)) == without_schema_version(before)
+    target = tmp_path / "restored.duckdb"
+    run = cli("restore", str(made.file), db_path=target)
+    assert run.returncode == 0, run.stderr
+    assert schema_versions(target) == [v for v, _, _ in db.migrations()]
+    assert without_schema_version(read_fingerprint(target, old_columns)) == without_schema_version(before)
