@@ -118,16 +118,19 @@ class _Warehouse:
         self.ready_lock = threading.Lock()
         self.watcher: threading.Thread | None = None
         self.probe_fd: int | None = None
+        self.probe_lock = threading.Lock()
         self.opened = 0                          # how often the shared connection was (re)opened
 
     # -- the cross-process write request -----------------------------------------------------------
     def write_requested(self) -> bool:
         """Whether some process holds the request lock (probed with a shared, non-blocking flock)."""
         if self.probe_fd is None:
-            try:
-                self.probe_fd = os.open(request_file(self.path), os.O_RDWR | os.O_CREAT, 0o664)
-            except OSError:
-                return False   # a read-only directory: nobody can request a write there either
+            with self.probe_lock:
+                if self.probe_fd is None:
+                    try:
+                        self.probe_fd = os.open(request_file(self.path), os.O_RDWR | os.O_CREAT, 0o664)
+                    except OSError:
+                        return False   # a read-only directory: nobody can request a write there either
         try:
             fcntl.flock(self.probe_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError as exc:

@@ -203,8 +203,7 @@ def open_warehouse(path: str | Path | None = None, write: bool = True) -> Iterat
         with access.writer(p) if write else access.reading(p) as con:
             yield con
     except access.Busy as exc:
-        raise IngestError(f"the warehouse {p} is in use by another process and was not released in time "
-                          f"(DIALOGUE_WRITE_TIMEOUT): {exc}") from None
+        raise IngestError(f"{exc}; try again, or wait longer with DIALOGUE_WRITE_TIMEOUT=SECONDS") from None
 
 
 def check(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, file_name: str | None = None,
