@@ -157,3 +157,36 @@ def test_a_missing_warehouse_is_created_on_first_read(tmp_path):
     access.release(path)
     con = duckdb.connect(str(path), read_only=True)
     con.close()
+
+
+def test_an_edit_that_cannot_get_the_file_says_so_and_keeps_the_form(small_copy, tmp_path, monkeypatch):
+    from tests.test_auth import add, app, sign_in, texts
+
+    monkeypatch.setenv("DIALOGUE_USERS", str(tmp_path / "users.json"))
+    add("ak23", "akimat", region="KZ-23")
+    with access.reading(small_copy) as cur:
+        own, version = cur.execute("""select bottleneck_id, version from bottleneck
+                                      where region_code = 'KZ-23' and status <> 'resolved' order by 1 limit 1""").fetchone()
+    at = app(small_copy, monkeypatch, "views/bottleneck_edit.py", lang="en", region="KZ-23", bottleneck=own)
+    at = sign_in(at, "ak23")
+    k = f"be_{own}_{version}"
+    at.text_area(key=f"{k}_notes").input("typed while a backup runs")
+    monkeypatch.setenv("DIALOGUE_WRITE_TIMEOUT", "1")
+    # Another process keeps writers out (as a backup does for its copy): the page still reads.
+    holder = python("import sys, time\nfrom dialogue import access\nwith access.snapshot(sys.argv[1]):\n"
+                    "    print('holding', flush=True)\n    time.sleep(60)\n", small_copy)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        at.button(key=f"{k}_save").click().run()
+        assert not at.exception
+        assert "The warehouse is busy" in texts(at.error)
+        assert at.text_area(key=f"{k}_notes").value == "typed while a backup runs", "what was typed is kept"
+    finally:
+        holder.kill()
+        holder.wait()
+    at.button(key=f"{k}_save").click().run()
+    assert not at.exception
+    assert f"{own} saved." in texts(at.success)
+    with access.reading(small_copy) as cur:
+        assert cur.execute("select notes, version from bottleneck where bottleneck_id = ?", [own]).fetchone() == \
+            ("typed while a backup runs", version + 1)
