@@ -281,12 +281,13 @@ def backup(path: str | os.PathLike | None = None, dest: str | os.PathLike | None
         note("waiting", {"warehouse": src})
         try:
             with _frozen(src, locked) as con:
+                froze = time.perf_counter()
                 counts = table_counts(con)
                 schema = _schema_version(con)
                 version = db.data_version(con) if "warehouse_state" in counts else 0
                 note("copying", {"bytes": src.stat().st_size, "to": tmp})
                 checksum, size = _copy(src, tmp)
-            held = time.perf_counter() - started
+            held = time.perf_counter() - froze   # how long writers were kept out
             # The copy is checked before it counts as a backup: it opens, and holds the same rows.
             copy = duckdb.connect(str(tmp), read_only=True)
             try:
@@ -405,8 +406,9 @@ def restore(src: str | os.PathLike, target: str | os.PathLike | None = None, rep
         raise BackupError(f"{file} comes from a newer release (schema {manifest['schema_version']}, this code "
                           f"knows {latest}): restore it with that release")
     dest = db.db_path(target).resolve()
-    if contents(dest).holds_data and not replace:   # said early; checked again under the lock below
-        raise BackupError(f"{contents(dest).describe()}. Nothing was changed; to replace it, run restore with "
+    early = contents(dest)
+    if early.holds_data and not replace:   # said early; checked again under the lock below
+        raise BackupError(f"{early.describe()}. Nothing was changed; to replace it, run restore with "
                           "--replace (it is backed up first)")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.restore.{os.getpid()}.tmp")
