@@ -245,7 +245,7 @@ def test_the_same_file_twice_adds_nothing_and_rollback_undoes_a_load(con, tmp_pa
     assert first.status == "loaded" and first.rows == 2 and db.data_version(con) == version + 1
     logged = con.execute("""select dataset, file_name, checksum_sha256, row_count, loaded_by, status from load_log
                             where load_id = ?""", [first.load_id]).fetchone()
-    assert logged == ("complaints", "c.csv", ingest._sha256(path), 2, "tester", "loaded")
+    assert logged == ("complaints", "c.csv", ingest.read.sha256(path), 2, "tester", "loaded")
     before = snapshot(con)
     second = load(con, "complaints", path)
     assert second.status == "already_loaded" and second.accepted
@@ -487,7 +487,7 @@ def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, m
                                         (b"abcd\nefgh\n", False)])
 def test_empty_lines_before_data_are_found_across_chunks(tmp_path, monkeypatch, data, blank):
     # Such files take the slower, exactly numbered path; chunks of 4 bytes split every line break.
-    monkeypatch.setattr(ingest, "_CHUNK", 4)
+    monkeypatch.setattr(ingest.read, "_CHUNK", 4)
     path = tmp_path / "f.csv"
     path.write_bytes(data)
-    assert ingest._scan_csv_bytes(path).inner_blank_lines is blank
+    assert ingest.read.scan_csv_bytes(path).inner_blank_lines is blank
