@@ -77,9 +77,10 @@ def test_russian_headers_cp1251_semicolons_and_decimal_comma(con, tmp_path):
     rows = con.execute("""select measured_at, kato, region_code, district_kato, is_rural, operator_code, technology,
                                  download_mbps, upload_mbps, latency_ms, source, load_id
                           from speed_test order by measured_at desc""").fetchall()
-    assert rows[0] == (datetime(2026, 10, 31, 14, 5), VILLAGE, "KZ-23", DISTRICT, True, "op_a", "4g", 1500.5, 12.25,
+    # The village and its district belong to Atyrau's city akimat: urban, whatever the settlement's type.
+    assert rows[0] == (datetime(2026, 10, 31, 14, 5), VILLAGE, "KZ-23", DISTRICT, False, "op_a", "4g", 1500.5, 12.25,
                        20.0, "crowd", report.load_id)
-    assert rows[1][1:8] == (DISTRICT, "KZ-23", DISTRICT, None, "op_b", "fixed", 0.0)
+    assert rows[1][1:8] == (DISTRICT, "KZ-23", DISTRICT, False, "op_b", "fixed", 0.0)
     assert rows[1][8:10] == (None, None)
     assert rows[2][2:4] == ("KZ-23", None)      # a region-level code: no district
 
@@ -447,18 +448,19 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     upload = next(s for s in at.selectbox if s.key == "data_upload_dataset")
-    assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey"]
-    # The six demo loads, newest first: a regulator may roll back any load, once the box is ticked.
+    assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey",
+                              "Speed tiles (Ookla open data)"]
+    # The seven demo loads, newest first: a regulator may roll back any load, once the box is ticked.
     pick = next(s for s in at.selectbox if s.key.startswith("data_rollback_pick"))
-    assert len(pick.options) == 6 and pick.value == 6
+    assert len(pick.options) == 7 and pick.value == 7
     assert at.button(key="data_rollback").disabled
-    at.checkbox(key="data_rollback_sure_6").check().run()
+    at.checkbox(key="data_rollback_sure_7").check().run()
     at.button(key="data_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Load #6 rolled back" in s.value for s in at.success)
+    assert any("Load #7 rolled back" in s.value for s in at.success)
     con = duckdb.connect(str(small_copy))   # the app's own database instance, still open in this process
-    assert con.execute("select count(*) from survey_response").fetchone()[0] == 0
-    assert con.execute("select status, rolled_back_by from load_log where load_id = 6").fetchone() == \
+    assert con.execute("select count(*) from speed_tile").fetchone()[0] == 0
+    assert con.execute("select status, rolled_back_by from load_log where load_id = 7").fetchone() == \
         ("rolled_back", "reg.one")
     con.close()
 

@@ -27,12 +27,13 @@ import duckdb
 
 from dialogue import auth, datasets, db
 from dialogue.ingest import load as _load
-from dialogue.ingest import read, validate
+from dialogue.ingest import read, tiles, validate
 from dialogue.ingest.load import already_loaded, can_rollback, rollback
 from dialogue.ingest.read import MAX_BYTES, MAX_ROWS, MAX_XLSX_UNZIPPED, PREVIEW_ROWS
 from dialogue.ingest.report import MAX_ISSUES, VALUE_CHARS, IngestError, Issue, Progress, Report, safe_value
+from dialogue.ingest.tiles import MAX_BYTES as MAX_TILE_BYTES
 
-__all__ = ["MAX_BYTES", "MAX_ISSUES", "MAX_ROWS", "MAX_XLSX_UNZIPPED", "PREVIEW_ROWS", "VALUE_CHARS", "IngestError", "Issue", "Progress",
+__all__ = ["MAX_BYTES", "MAX_ISSUES", "MAX_ROWS", "MAX_TILE_BYTES", "MAX_XLSX_UNZIPPED", "PREVIEW_ROWS", "VALUE_CHARS", "IngestError", "Issue", "Progress",
            "Report", "can_rollback", "check", "ingest", "ingest_bytes", "open_warehouse", "rollback", "safe_value"]
 
 
@@ -80,24 +81,34 @@ def ingest(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, lo
     tmp = Path(tempfile.mkdtemp(prefix="dialogue_ingest_"))
     try:
         note("reading", {"bytes": report.size_bytes})
-        limit = MAX_BYTES   # the package's limits are read at each call, so that a test may lower them
+        # The package's limits are read at each call, so that a test may lower them.
+        limit = MAX_TILE_BYTES if ds.published_format else MAX_BYTES
         if report.size_bytes > limit:   # refused from its size, before a byte is read
             report.add(Issue(None, "", "", "file_too_large", read.mb(limit)))
-            staged = False
-        else:
-            staged = read.stage(cur, ds, path, report, tmp, read.Limits(MAX_ROWS, MAX_XLSX_UNZIPPED))
-        if staged and not already_loaded(cur, report):
+        elif ds.published_format:
+            facts = tiles.prepare(report, path, options)
+            if facts is not None and not already_loaded(cur, report):
+                if tiles.stage(cur, ds, path, report, *facts):
+                    note("validating", {"rows": report.rows})
+                    validate.find_issues(cur, ds, report, user, today)
+                    _finish(cur, ds, report, loaded_by, note, load)
+        elif read.stage(cur, ds, path, report, tmp, read.Limits(MAX_ROWS, MAX_XLSX_UNZIPPED)) \
+                and not already_loaded(cur, report):
             note("validating", {"rows": report.rows})
             validate.validate(cur, ds, report, user, today)
-            if report.errors == 0:
-                report.status = "valid"
-                if load:
-                    _load.load(cur, ds, report, loaded_by, note)
+            _finish(cur, ds, report, loaded_by, note, load)
     finally:
         cur.close()
         shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _finish(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Progress, load: bool) -> None:
+    if report.errors == 0:
+        report.status = "valid"
+        if load:
+            _load.load(cur, ds, report, loaded_by, note)
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, dataset: str, data: bytes, file_name: str, **kwargs) -> Report:

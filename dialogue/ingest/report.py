@@ -44,10 +44,11 @@ class Report:
     status: str = "rejected"      # rejected | valid (checked only) | loaded | already_loaded
     checksum: str = ""
     size_bytes: int = 0
-    file_format: str = ""         # csv | xlsx
+    file_format: str = ""         # csv | xlsx | parquet
     encoding: str = ""
     delimiter: str = ""
     rows: int = 0
+    scanned_rows: int = 0         # published tiles: every row of the file (rows: those in Kazakhstan)
     columns: dict[str, str] = field(default_factory=dict)   # canonical column → header as in the file
     issues: list[Issue] = field(default_factory=list)       # at most MAX_ISSUES row findings + file findings
     # (severity, column, reason, detail shared by all its findings or '', count)
@@ -114,6 +115,9 @@ class Report:
     def text(self, lang: str = "en") -> str:
         """The report for a terminal: summary, totals per (column, reason), then the listed findings."""
         lines = [f"{self.dataset}: {safe_value(self.file_name)} — {self.summary(lang)}"]
+        if self.scanned_rows:
+            lines.append(i18n.t("data.report_scanned", lang, scanned=i18n.fmt_number(self.scanned_rows, lang),
+                                kept=i18n.fmt_number(self.rows, lang), seconds=f"{self.seconds:.1f}"))
         if self.totals:
             lines.append(i18n.t("data.report_totals", lang))
             for severity, column, reason, detail, count in self.totals:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pyarrow as pa
+
 from dialogue import auth, datasets
 from dialogue.ingest.report import MAX_ISSUES, Issue, Report
 
@@ -142,6 +144,15 @@ def _checks(ds: datasets.Dataset, user: auth.User | None, today: date, sql: _Sql
             add(i, c.name, raw, "control_chars", f"regexp_matches({raw}, {pattern})")
 
     position = {c.name: i for i, c in enumerate(ds.columns)}
+    if ds.coordinates:
+        # A row is placed by its KATO code or by both coordinates; a point must lie in a district.
+        add(position["kato"], "kato", "null", "no_location",
+            "kato__raw is null and latitude__raw is null and longitude__raw is null")
+        for one, other in (("latitude", "longitude"), ("longitude", "latitude")):
+            add(position[one], one, "null", "required", f"{one}__raw is null and {other}__raw is not null")
+        point = "concat(latitude__raw, ', ', longitude__raw)"
+        add(position["latitude"], "latitude, longitude", point, "outside_kazakhstan", "pt_outside")
+        add(position["latitude"], "latitude, longitude", point, "no_district", "pt_no_district")
     for rule in ds.rules:
         a, b = rule.column, rule.other
         op, reason = ("<", "before_other") if rule.kind == "not_before" else (">", "above_other")
@@ -181,18 +192,28 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
 
 
+# The class of a place: a settlement by its type, except that anything in a city or town akimat (or a
+# republican city) is urban; a rural district or an oblast as a whole has no class. The most specific unit
+# wins where a code is both a region and its city district (Astana, Almaty …).
+PLACES_SQL = """
+    create or replace temp table ingest_places as
+    with units as (
+        select kato, 1 as rank, region_code, district_kato, settlement_type = 'rural' as rural from settlement
+        union all
+        select district_kato, 2, region_code, district_kato, case when is_urban then false end from district
+        union all
+        select kato, 3, region_code, null, case when is_city then false end from region
+    )
+    select u.kato, arg_min(u.region_code, u.rank) as region_code, arg_min(u.district_kato, u.rank) as district_kato,
+           arg_min_null(case when d.is_urban then false else u.rural end, u.rank) as is_rural
+    from units u
+    left join district d using (district_kato)
+    group by u.kato"""
+
+
 def validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None, today: date | None = None) -> None:
     """Type every value and record every finding in ingest_issues; list the first MAX_ISSUES."""
-    today = today or date.today()
-    # The most specific unit wins where a code is both a region and its city district (Astana, Almaty …).
-    cur.execute("""create or replace temp table ingest_places as
-                   select u.kato, arg_min(u.region_code, l.rank) as region_code,
-                          arg_min(u.district_kato, l.rank) as district_kato,
-                          bool_or(s.settlement_type = 'rural') as is_rural
-                   from kato_unit u
-                   join (values ('settlement', 1), ('district', 2), ('region', 3)) l(level, rank) using (level)
-                   left join settlement s on s.kato = u.kato and u.level = 'settlement'
-                   group by u.kato""")
+    cur.execute(PLACES_SQL)
     # Operators by code or name, case-insensitively; a name two operators share matches neither.
     cur.execute("""create or replace temp table ingest_operators as
                    select k, any_value(operator_code) as operator_code from (
@@ -205,6 +226,45 @@ def validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None, 
     sql = _Sql()
     typed = _build_typed(ds, set(report.columns), table_columns, sql)
     cur.execute(typed, sql.used(typed))
+    if ds.coordinates:
+        _place_coordinates(cur)
+    find_issues(cur, ds, report, user, today, sql)
+
+
+def _place_coordinates(cur) -> None:
+    """Rows sent with latitude and longitude: the district whose shipped boundary holds the point (a row
+    with a KATO code keeps the place its code names; its coordinates must still lie in a district)."""
+    from dialogue import geography
+
+    rows = cur.execute("""select row_no, latitude, longitude from ingest_typed
+                          where latitude between -90 and 90 and longitude between -180 and 180""").fetchnumpy()
+    found = geography.locate(rows["longitude"], rows["latitude"], geography.BORDER_TOLERANCE_DEG)
+    points = pa.table({"row_no": rows["row_no"], "pt_district": pa.array(found.district_kato, pa.string()),
+                       "pt_region": pa.array(found.region_code, pa.string()),
+                       "pt_rural": found.is_rural, "pt_in_country": found.in_country})
+    cur.register("ingest_points_arrow", points)
+    try:
+        cur.execute("""create or replace temp table ingest_typed as
+                       select t.* replace (
+                                  case when t.kato__raw is null then p.pt_district else t.kato end as kato,
+                                  case when t.kato__raw is null then p.pt_region else t.region_code end as region_code,
+                                  case when t.kato__raw is null then p.pt_district else t.district_kato end
+                                      as district_kato,
+                                  case when t.kato__raw is null and p.pt_district is not null then p.pt_rural
+                                       else t.is_rural end as is_rural),
+                              p.pt_district is null and p.row_no is not null and not p.pt_in_country as pt_outside,
+                              p.pt_district is null and p.pt_in_country as pt_no_district
+                       from ingest_typed t
+                       left join ingest_points_arrow p using (row_no)""")
+    finally:
+        cur.unregister("ingest_points_arrow")
+
+
+def find_issues(cur, ds: datasets.Dataset, report: Report, user: auth.User | None, today: date | None = None,
+                sql: _Sql | None = None) -> None:
+    """Run every check on ingest_typed into ingest_issues: totals per (column, reason), the first MAX_ISSUES."""
+    today = today or date.today()
+    sql = sql or _Sql()
     checks = _checks(ds, user, today, sql)
     issues = "create or replace temp table ingest_issues as\n" + "\nunion all\n".join(checks)
     cur.execute(issues, sql.used(issues))
@@ -217,4 +277,3 @@ def validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None, 
                             order by row_no, ord, reason limit $n""", {"n": MAX_ISSUES}).fetchall()
     report.issues += [Issue(int(r), col, "" if v is None else str(v)[:1000], reason, d or "")
                       for r, col, v, reason, d in listed]
-
