@@ -249,4 +249,74 @@ if bands.tests.sum() > 0:
                  "quality_speed_bands", "quality_bands_table", formats={"tests": count, "share_pct": number})
 else:
     ui.empty_state()
+# ---- speed by source: the Ookla open-data tiles beside the speed tests (self-contained block) ------------
+TILE_SOURCES = ("tile_download_mbps", "crowd_median_download_mbps", "operator_median_download_mbps",
+                "regulator_median_download_mbps")
+TILE_COLOURS = {"tile_download_mbps": "#6A3D9A", "crowd_median_download_mbps": "#1F77B4",
+                "operator_median_download_mbps": "#FF7F0E", "regulator_median_download_mbps": "#2CA02C"}
+
+
+def tiles_section(labels: dict) -> None:
+    """Per area, the tiles' test-weighted mean download (tests and tiles behind it) beside the median
+    download of crowd, operator and regulator tests; on a map and in a table (quality/tiles_by_source)."""
+    st.subheader(ui.t("quality.tiles_title"))
+    kind = st.segmented_control(ui.t("quality.tiles_kind"), ("fixed", "mobile"), default="fixed", required=True,
+                                format_func=lambda k: i18n.t(f"quality.tiles_kind_{k}", lang), key="quality_tiles_kind")
+    by_source = ui.query("quality/tiles_by_source", region=f.region, start_date=f.period.start, end_date=f.period.end,
+                         tile_type=kind)
+    if by_source.tiles.sum() == 0:
+        ui.empty_state("quality.tiles_none")
+        return
+    by_source["label"] = by_source.area_code.map(labels).fillna(by_source.area_code)
+    first, last = by_source.quarter_from.iloc[0], by_source.quarter_to.iloc[0]
+    quarters = periods.period_of(first, "quarter").label(lang)
+    if last != first:
+        quarters += f" – {periods.period_of(last, 'quarter').label(lang)}"
+    total = by_source.iloc[0]
+    mbps = lambda v: i18n.fmt_unit(v, "mbps", lang) if pd.notna(v) else ui.t("quality.tiles_too_few")  # noqa: E731
+    st.markdown(ui.t("quality.tiles_summary", area=total.label, quarters=quarters, mean=mbps(total.tile_download_mbps),
+                     tiles=count(total.tiles), tests=count(total.tile_tests),
+                     crowd=mbps(total.crowd_median_download_mbps), operator=mbps(total.operator_median_download_mbps),
+                     regulator=mbps(total.regulator_median_download_mbps)))
+    names = {c: ui.t(f"quality.tiles_{c}") for c in TILE_SOURCES}
+    areas = by_source.iloc[1:]
+    chart_col, map_col = st.columns([3, 2])
+    with chart_col:
+        long = by_source.melt(id_vars=["area_code", "label"], value_vars=list(TILE_SOURCES), var_name="source",
+                              value_name="mbps").dropna(subset=["mbps"])
+        if len(long):
+            fig = charts.grouped_bar(long, "label", "mbps", "source", names, lang, horizontal=True,
+                                     value_format=",.0f", axis_title=ui.t("quality.axis_median_download_mbps"),
+                                     colours=TILE_COLOURS, height=160 + 22 * len(long))
+            ui.chart(fig, key="quality_tiles_chart")
+    with map_col:
+        mapped = areas.dropna(subset=["tile_download_mbps"]).assign(code=lambda d: d.area_code,
+                                                                      value=lambda d: d.tile_download_mbps)
+        if len(mapped):
+            fig = maps.choropleth(mapped, "districts" if f.region else "regions", lang, unit_label("mbps"),
+                                  title=ui.t("quality.tiles_map_title", quarters=quarters), height=420)
+            ui.chart(fig, key="quality_tiles_map")
+    st.caption(ui.t("quality.tiles_caption", quarters=quarters, tests=count(total.min_tests)))
+    with st.expander(ui.t("quality.tiles_table")):
+        ui.table(by_source, {"label": ui.t("quality.area"), "tile_download_mbps": names["tile_download_mbps"],
+                             "tile_tests": ui.t("quality.tiles_tile_tests"), "tiles": ui.t("quality.tiles_tiles"),
+                             "tile_upload_mbps": ui.t("quality.tiles_upload"),
+                             "tile_latency_ms": ui.t("quality.tiles_latency"),
+                             "crowd_median_download_mbps": names["crowd_median_download_mbps"],
+                             "crowd_tests": ui.t("quality.tiles_crowd_tests"),
+                             "operator_median_download_mbps": names["operator_median_download_mbps"],
+                             "operator_tests": ui.t("quality.tiles_operator_tests"),
+                             "regulator_median_download_mbps": names["regulator_median_download_mbps"],
+                             "regulator_tests": ui.t("quality.tiles_regulator_tests")},
+                 f"quality_tiles_{kind}", "quality_tiles_table",
+                 formats={**dict.fromkeys(("tile_download_mbps", "tile_upload_mbps", "tile_latency_ms",
+                                           "crowd_median_download_mbps", "operator_median_download_mbps",
+                                           "regulator_median_download_mbps"), number),
+                          **dict.fromkeys(("tile_tests", "tiles", "crowd_tests", "operator_tests", "regulator_tests"),
+                                          count)})
+
+
+tiles_section({**detail_labels, "KZ": ui.t("common.national"), **({f.region: region_total} if f.region else {})})
+# ---- end of the speed-by-source block ---------------------------------------------------------------------
+
 st.caption(ui.t("common.as_of", date=i18n.fmt_date(min(f.period.end - timedelta(days=1), ui.data_span()[1]), lang)))

@@ -10,9 +10,8 @@ set is_urban = is_city_administration or name_ru like '%Г.А.' or region_code i
 update speed_test set is_rural = false
 where is_rural and district_kato in (select district_kato from district where is_urban);
 
--- A test sent with coordinates (WGS 84) keeps them; its kato is then the district that holds the point.
-alter table speed_test add column latitude double;
-alter table speed_test add column longitude double;
+-- A speed test may come with latitude and longitude (WGS 84) instead of a KATO code: the point decides its
+-- district, and the row keeps that district's code as its kato (speed_test itself is unchanged).
 
 -- Ookla open-data tiles (zoom 16, ~600 m), as published each quarter: the figures are the tile's averages
 -- over its tests; each tile belongs to the district that holds its centre.
