@@ -328,6 +328,8 @@ def test_each_dataset_maps_onto_its_warehouse_table(con):
         table = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = ?",
                                            [ds.table]).fetchall()}
         for c in ds.columns:
+            if ds.coordinates and c.name in ("latitude", "longitude"):
+                continue   # they place the row (its district becomes its kato), they are not stored
             target = "operator_code" if c.type == "operator" else c.name
             assert target in table, (ds.name, c.name)
         assert all(k in {c.name for c in ds.columns} for k in ds.key)

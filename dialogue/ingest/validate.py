@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pyarrow as pa
 
 from dialogue import auth, datasets
@@ -70,7 +71,10 @@ def _typed_expr(c: datasets.Column, v: str, sql: _Sql) -> str:
     return v   # id, text; kato and operator are resolved by joins
 
 
-def _build_typed(ds: datasets.Dataset, present: set[str], table_columns: set[str], sql: _Sql) -> str:
+def _build_typed(ds: datasets.Dataset, present: set[str], table_columns: set[str], sql: _Sql,
+                 points: bool = False) -> str:
+    """SQL creating ingest_typed: every column raw and typed, places and operators resolved. With points,
+    a row without a KATO code takes the district of its coordinates (temp table ingest_points)."""
     ws = sql.p("ws", _WHITESPACE)
     trimmed = [f"nullif(trim({c.name}, {ws}), '') as {c.name}" if c.name in present else f"null::varchar as {c.name}"
                for c in ds.columns]
@@ -79,18 +83,30 @@ def _build_typed(ds: datasets.Dataset, present: set[str], table_columns: set[str
     select = ["t.row_no"]
     for c in ds.columns:
         select.append(f"t.{c.name} as {c.name}__raw")
-        if c.type == "kato":
+        if c.type == "kato" and points:
+            # A row with a KATO code keeps the place its code names; one without takes its point's district.
+            select += ["case when t.kato is null then pt.pt_district else p.kato end as kato",
+                       "case when t.kato is null then pt.pt_region else p.region_code end as region_code",
+                       "case when t.kato is null then pt.pt_district else p.district_kato end as district_kato",
+                       "pt.pt_district is null and pt.row_no is not null and not pt.pt_in_country as pt_outside",
+                       "pt.pt_district is null and pt.pt_in_country as pt_no_district"]
+            if "is_rural" in table_columns:
+                select.append("case when t.kato is null then pt.pt_rural else p.is_rural end as is_rural")
+        elif c.type == "kato":
             select += ["p.kato", "p.region_code", "p.district_kato"]
             if "is_rural" in table_columns:
                 select.append("p.is_rural")
         elif c.type == "operator":
             select.append("o.operator_code")
+        elif points and c.name in ("latitude", "longitude"):
+            select.append(f"pt.{c.name[:3]} as {c.name}")     # read once, by _place_points
         else:
             select.append(f"{_typed_expr(c, 't.' + c.name, sql)} as {c.name}")
     types = {c.type for c in ds.columns}
     joins = "\n".join(j for t, j in (("kato", "left join ingest_places p on p.kato = t.kato"),
-                                      ("operator", "left join ingest_operators o on o.k = lower(t.operator)"))
-                      if t in types)
+                                      ("operator", "left join ingest_operators o on o.k = lower(t.operator)"),
+                                      ("points", "left join ingest_points pt on pt.row_no = t.row_no"))
+                      if t in types or (t == "points" and points))
     return f"""
         create or replace temp table ingest_typed as
         with trimmed as (select row_no, {', '.join(trimmed)} from ingest_raw),
@@ -224,38 +240,46 @@ def validate(cur, ds: datasets.Dataset, report: Report, user: auth.User | None, 
         "select column_name from duckdb_columns() where table_name = ? and schema_name = 'main' and not internal",
         [ds.table]).fetchall()}
     sql = _Sql()
-    typed = _build_typed(ds, set(report.columns), table_columns, sql)
-    cur.execute(typed, sql.used(typed))
     if ds.coordinates:
-        _place_coordinates(cur)
+        _place_points(cur, ds, set(report.columns), sql)
+    typed = _build_typed(ds, set(report.columns), table_columns, sql, points=ds.coordinates)
+    cur.execute(typed, sql.used(typed))
     find_issues(cur, ds, report, user, today, sql)
 
 
-def _place_coordinates(cur) -> None:
-    """Rows sent with latitude and longitude: the district whose shipped boundary holds the point (a row
-    with a KATO code keeps the place its code names; its coordinates must still lie in a district)."""
+def _place_points(cur, ds: datasets.Dataset, present: set[str], sql: _Sql) -> None:
+    """Temp table ingest_points: for each row with both coordinates (read as the typed columns read them),
+    the district whose shipped boundary holds the point, its region, urban or rural, in Kazakhstan or not."""
     from dialogue import geography
 
-    rows = cur.execute("""select row_no, latitude, longitude from ingest_typed
-                          where latitude between -90 and 90 and longitude between -180 and 180""").fetchnumpy()
-    found = geography.locate(rows["longitude"], rows["latitude"], geography.BORDER_TOLERANCE_DEG)
-    points = pa.table({"row_no": rows["row_no"], "pt_district": pa.array(found.district_kato, pa.string()),
-                       "pt_region": pa.array(found.region_code, pa.string()),
-                       "pt_rural": found.is_rural, "pt_in_country": found.in_country})
+    columns = {c.name: c for c in ds.columns}
+    ws, spaces = sql.p("ws", _WHITESPACE), sql.p("spaces", _SPACES)
+    raw = [f"regexp_replace(nullif(trim({n}, {ws}), ''), {spaces}, '', 'g') as {n}__num" if n in present
+           else f"null::varchar as {n}__num" for n in ("latitude", "longitude")]
+    text = f"""select row_no, {_typed_expr(columns['latitude'], 'latitude', sql)} as lat,
+                      {_typed_expr(columns['longitude'], 'longitude', sql)} as lon
+               from (select row_no, {', '.join(raw)} from ingest_raw)
+               where latitude__num is not null or longitude__num is not null"""
+    rows = cur.execute(text, sql.used(text)).fetchnumpy()
+    lat, lon = (np.ma.filled(rows[k].astype(float), np.nan) for k in ("lat", "lon"))
+    ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)       # NaN (missing, not a number) is not ok
+    found = geography.locate(lon[ok], lat[ok], geography.BORDER_TOLERANCE_DEG)
+    n = len(lat)
+
+    def spread(values, dtype):
+        out = np.full(n, None, dtype=object) if dtype is object else np.zeros(n, dtype=dtype)
+        out[ok] = values
+        return out
+
+    points = pa.table({"row_no": rows["row_no"], "lat": pa.array(lat, mask=np.isnan(lat)),
+                       "lon": pa.array(lon, mask=np.isnan(lon)),
+                       "pt_district": pa.array(spread(found.district_kato, object), pa.string()),
+                       "pt_region": pa.array(spread(found.region_code, object), pa.string()),
+                       "pt_rural": pa.array(spread(found.is_rural, bool), mask=~ok),
+                       "pt_in_country": pa.array(spread(found.in_country, bool), mask=~ok)})
     cur.register("ingest_points_arrow", points)
     try:
-        cur.execute("""create or replace temp table ingest_typed as
-                       select t.* replace (
-                                  case when t.kato__raw is null then p.pt_district else t.kato end as kato,
-                                  case when t.kato__raw is null then p.pt_region else t.region_code end as region_code,
-                                  case when t.kato__raw is null then p.pt_district else t.district_kato end
-                                      as district_kato,
-                                  case when t.kato__raw is null and p.pt_district is not null then p.pt_rural
-                                       else t.is_rural end as is_rural),
-                              p.pt_district is null and p.row_no is not null and not p.pt_in_country as pt_outside,
-                              p.pt_district is null and p.pt_in_country as pt_no_district
-                       from ingest_typed t
-                       left join ingest_points_arrow p using (row_no)""")
+        cur.execute("create or replace temp table ingest_points as select * from ingest_points_arrow")
     finally:
         cur.unregister("ingest_points_arrow")
 
