@@ -112,16 +112,25 @@ with upload_tab:
             st.caption(ui.t("data.upload_own_rows_operator", operator=user.operator_code or "—"))
         elif user.role == "akimat":
             st.caption(ui.t("data.upload_own_rows_akimat", region=ui.region_label(user.region_code)))
-        max_mb = ingest.MAX_BYTES // (1024 * 1024)
-        upload = st.file_uploader(ui.t("data.upload_file", mb=max_mb), type=["csv", "txt", "tsv", "xlsx"],
+        tiles = ds.published_format is not None   # Ookla tiles: Parquet or CSV, up to a world file
+        max_mb = (ingest.MAX_TILE_BYTES if tiles else ingest.MAX_BYTES) // (1024 * 1024)
+        options = {}
+        if tiles:
+            c1, c2 = st.columns(2)
+            options["tile_type"] = c1.segmented_control(ui.t("data.tile_type_label"), ("fixed", "mobile"),
+                                                        format_func=lambda k: i18n.t(f"data.tile_type_{k}", lang),
+                                                        key="data_upload_tile_type")
+            options["quarter"] = c2.text_input(ui.t("data.tile_quarter_label"), key="data_upload_quarter").strip()
+        upload = st.file_uploader(ui.t("data.upload_file", mb=max_mb),
+                                  type=["parquet", "csv"] if tiles else ["csv", "txt", "tsv", "xlsx"],
                                   max_upload_size=max_mb, key=f"data_upload_{chosen}")
         if upload is not None:
             # One check per (file, dataset, data version): reruns reuse it, a load elsewhere renews it.
-            check_key = (upload.file_id, chosen, db.data_version(ui.connection()))
+            check_key = (upload.file_id, chosen, db.data_version(ui.connection()), tuple(sorted(options.items())))
             if ss.get("_data_check", (None,))[0] != check_key:
                 with st.spinner(ui.t("data.checking")):
                     report = ingest.ingest_bytes(ui.connection(), chosen, upload.getvalue(), upload.name,
-                                                 loaded_by=user.username, user=user, load=False)
+                                                 loaded_by=user.username, user=user, load=False, options=options)
                 ss["_data_check"] = (check_key, report)
             report = ss["_data_check"][1]
             size = (ui.t("data.size_mb", value=i18n.fmt_number(report.size_bytes / 1024 ** 2, lang, 1))
@@ -156,7 +165,7 @@ with upload_tab:
                 with st.spinner(ui.t("data.loading")):
                     try:
                         loaded = ingest.ingest_bytes(ui.connection(), chosen, upload.getvalue(), upload.name,
-                                                     loaded_by=user.username, user=user)
+                                                     loaded_by=user.username, user=user, options=options)
                         level = "success" if loaded.status == "loaded" else "info" if loaded.accepted else "error"
                         message = f"{ingest.safe_value(loaded.file_name)}: {loaded.summary(lang)}"
                     except (ingest.IngestError, auth.PermissionDenied) as exc:

@@ -5,6 +5,7 @@ technology, the urban-rural gap and the distribution of speeds."""
 from datetime import timedelta
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dialogue import charts, i18n, kpi, maps, periods, ui
@@ -293,8 +294,15 @@ def tiles_section(labels: dict) -> None:
         mapped = areas.dropna(subset=["tile_download_mbps"]).assign(code=lambda d: d.area_code,
                                                                       value=lambda d: d.tile_download_mbps)
         if len(mapped):
-            fig = maps.choropleth(mapped, "districts" if f.region else "regions", lang, unit_label("mbps"),
-                                  title=ui.t("quality.tiles_map_title", quarters=quarters), height=420)
+            level = "districts" if f.region else "regions"
+            fig = maps.choropleth(mapped, level, lang, unit_label("mbps"),
+                                  title=ui.t("quality.tiles_map_title"), height=420)
+            # Areas without a figure stay on the map, in grey, under the coloured ones.
+            fig.add_trace(go.Choropleth(geojson=maps.boundaries(level), featureidkey="id", locations=areas.area_code,
+                                        z=[0] * len(areas), showscale=False, hoverinfo="skip",
+                                        colorscale=[[0, "#E5E7EB"], [1, "#E5E7EB"]],
+                                        marker={"line": {"color": "white", "width": 0.8}}))
+            fig.data = (fig.data[-1], *fig.data[:-1])
             ui.chart(fig, key="quality_tiles_map")
     st.caption(ui.t("quality.tiles_caption", quarters=quarters, tests=count(total.min_tests)))
     with st.expander(ui.t("quality.tiles_table")):
