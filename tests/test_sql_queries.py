@@ -22,6 +22,7 @@ SAMPLES = {
     "programme": "fibre_village",
     "kind": "land_plot",
     "responsible": None,
+    "tile_type": "fixed",
 }
 DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
          "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}

@@ -1,15 +1,13 @@
--- purpose: speed by source, per area: the Ookla tiles (test-weighted mean of the tiles' published
---          averages) beside the median download of the crowd, operator and regulator speed tests, for
---          fixed or mobile connections
--- grain:   one row per area: every region and the country (no $region), or every district of $region and
---          the region itself; level tells which ('country', 'region', 'district')
--- params:  $region (null = whole country), $start_date, $end_date (the period, end exclusive),
---          $tile_type ('fixed' or 'mobile': fixed-line tests, or 3g/4g/5g tests)
+-- purpose: speed by source, per area: the Ookla tiles (test-weighted mean of the tiles' published averages)
+--          beside the median download of the crowd, operator and regulator speed tests, fixed or mobile
+-- grain:   one row per area: the scope (country or $region) first, then its regions or districts (level)
+-- params:  $region (null = whole country), $start_date, $end_date (end exclusive), $tile_type (fixed|mobile)
 -- units:   *_mbps in Mbit/s (tiles: published kbit/s / 1000), tile_latency_ms in ms; tile_tests = tests
---          behind the tiles, tiles = number of tiles; *_tests = speed tests behind each median. A figure
---          backed by fewer tests than min_tests (kpi_definition, the fixed/mobile median download KPI) is
---          null, its tests still counted. quarter_from / quarter_to: the quarters of tiles used, those that
---          overlap the period or, when none is published yet, the latest one before the period's end
+--          behind the tiles, tiles = number of tiles; *_tests = speed tests behind each median (fixed: fixed
+--          lines; mobile: 3g/4g/5g). A figure backed by fewer tests than min_tests (kpi_definition, the
+--          fixed/mobile median download KPI) is null, its tests still counted. quarter_from / quarter_to:
+--          the quarters of tiles used, those that overlap the period or, when none is published yet, the
+--          latest one before the period's end
 with
 minimum as (
     select min_tests from kpi_definition where kpi_code = $tile_type || '_median_download_mbps'
