@@ -250,6 +250,8 @@ if bands.tests.sum() > 0:
                  "quality_speed_bands", "quality_bands_table", formats={"tests": count, "share_pct": number})
 else:
     ui.empty_state()
+
+
 # ---- speed by source: the Ookla open-data tiles beside the speed tests (self-contained block) ------------
 TILE_SOURCES = ("tile_download_mbps", "crowd_median_download_mbps", "operator_median_download_mbps",
                 "regulator_median_download_mbps")
@@ -259,7 +261,8 @@ TILE_COLOURS = {"tile_download_mbps": "#6A3D9A", "crowd_median_download_mbps": "
 
 def tiles_section(labels: dict) -> None:
     """Per area, the tiles' test-weighted mean download (tests and tiles behind it) beside the median
-    download of crowd, operator and regulator tests; on a map and in a table (quality/tiles_by_source)."""
+    download of crowd, operator and regulator tests; on a map and in a table (quality/tiles_by_source).
+    Uses the page's filters (f, lang) and formatters (number, count, unit_label); labels: area code → name."""
     st.subheader(ui.t("quality.tiles_title"))
     kind = st.segmented_control(ui.t("quality.tiles_kind"), ("fixed", "mobile"), default="fixed", required=True,
                                 format_func=lambda k: i18n.t(f"quality.tiles_kind_{k}", lang), key="quality_tiles_kind")
