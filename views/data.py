@@ -107,7 +107,7 @@ with upload_tab:
         st.caption(ui.t("data.upload_expected", required=", ".join(ds.required),
                         optional=", ".join(c.name for c in ds.columns if not c.required) or "—"))
         if ds.key:
-            st.caption(ui.t("data.keyed_rule", key=", ".join(ds.key)))
+            st.caption(ui.t("data.keyed_rule", columns=", ".join(ds.key)))
         if user.role == "operator":
             st.caption(ui.t("data.upload_own_rows_operator", operator=user.operator_code or "—"))
         elif user.role == "akimat":
@@ -237,7 +237,7 @@ with dictionary_tab:
     if which:
         st.caption(ui.t(f"data.about_{which}"))
         if datasets.get(which).key:
-            st.caption(ui.t("data.keyed_rule", key=", ".join(datasets.get(which).key)))
+            st.caption(ui.t("data.keyed_rule", columns=", ".join(datasets.get(which).key)))
     dictionary = pd.DataFrame(datasets.dictionary_table(lang, which))
     ui.table(dictionary, {c: ui.t(f"data.col_{c}") for c in
                           ("dataset", "column", "description", "type", "unit", "required", "key", "allowed",

@@ -270,3 +270,29 @@ def test_the_world_file_with_a_bad_quadkey_far_away_is_refused(con, tmp_path):
     pq.write_table(table, path)
     report = ingest.ingest(con, "speed_tiles", path, loaded_by="t", today=TODAY)
     assert [(i.row, i.reason) for i in report.issues] == [(far + 1, "bad_quadkey")]
+
+
+def test_data_page_offers_tiles_with_their_options(small_copy, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dialogue import auth
+    from tests.conftest import ROOT
+
+    users = tmp_path / "users.json"
+    auth.add_user("reg.tiles", "regulator", "a long enough password", path=users)
+    monkeypatch.setenv("DIALOGUE_DB", str(small_copy))
+    monkeypatch.setenv("DIALOGUE_USERS", str(users))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lang": "ru"})
+    at.session_state["_auth_username"] = "reg.tiles"
+    at.run()
+    at.switch_page("views/data.py")
+    at.run()
+    at.selectbox(key="data_upload_dataset").set_value("speed_tiles").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="data_upload_quarter").label.startswith("Квартал")
+    captions = " ".join(c.value for c in at.caption)
+    assert "2026-07-01_performance_fixed_tiles.parquet" in captions
+    # The dictionary lists the tiles' columns, described in the page's language.
+    at.selectbox(key="data_dictionary_pick").set_value("speed_tiles").run()
+    assert not at.exception
