@@ -1042,15 +1042,15 @@ def _speed_tiles(con, geo: _Geo, span: _Span, seed: int, load_id: int) -> int:
             m = int(keep.sum())
             region = where.region_code[keep]
             rural = where.is_rural[keep]
-            factor = quality.reindex(region).to_numpy() * np.exp(rng.normal(0, 0.35, m)) * 1.15
+            factor = quality.reindex(region).to_numpy() * np.exp(rng.normal(0, 0.25, m)) * 1.15
             if kind == "fixed":
                 down = np.interp(t, KNOTS, FIBRE_MEDIAN) * np.where(rural, 0.55, 1.0) * factor
                 up, lat_ms = down * rng.uniform(0.55, 0.85, m), rng.uniform(14, 35, m)
-                tests = np.maximum(1, np.round(np.exp(rng.normal(np.log(12), 0.9, m))))
+                tests = np.maximum(1, np.round(np.exp(rng.normal(np.log(12), 0.7, m))))
             else:
                 down = np.interp(t, KNOTS, LTE_MEDIAN) * np.where(rural, 0.6, 0.85) * factor
                 up, lat_ms = down * rng.uniform(0.2, 0.4, m), rng.uniform(28, 60, m)
-                tests = np.maximum(1, np.round(np.exp(rng.normal(np.log(18), 0.9, m))))
+                tests = np.maximum(1, np.round(np.exp(rng.normal(np.log(18), 0.7, m))))
             lon0, lat0 = x[keep] / zoom * 360 - 180, np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * y[keep] / zoom))))
             lon1 = (x[keep] + 1) / zoom * 360 - 180
             lat1 = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (y[keep] + 1) / zoom))))

@@ -140,6 +140,9 @@ with upload_tab:
                             encoding=ENCODINGS.get(report.encoding, "—"), size=size, rows=count(report.rows),
                             delimiter=ui.t(f"data.separator_{DELIMITERS[report.delimiter]}")
                             if report.delimiter in DELIMITERS else "—"))
+            if report.scanned_rows:   # published tiles: the whole file read, the tiles in Kazakhstan kept
+                st.caption(ui.t("data.report_scanned", scanned=count(report.scanned_rows), kept=count(report.rows),
+                                seconds=i18n.fmt_number(report.seconds, lang, 1)))
             if report.preview is not None and len(report.preview):
                 with st.expander(ui.t("data.preview_title")):
                     st.dataframe(report.preview, hide_index=True, width="stretch")
