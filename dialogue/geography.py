@@ -96,6 +96,7 @@ class Located:
     region_code: np.ndarray     # object: code or None
     is_rural: np.ndarray        # bool (meaningless where district_kato is None)
     in_country: np.ndarray      # bool
+    index: np.ndarray           # int64: position in boundaries().codes, -1 for none (cheap to pass on)
 
 
 class _Boundaries:
@@ -201,4 +202,4 @@ def locate(lon, lat, tolerance_deg: float = 0.0) -> Located:
     outside = np.flatnonzero(~found)
     if len(outside):
         in_country[outside] = shapely.intersects_xy(b.country, lon[outside], lat[outside])
-    return Located(district, region, is_rural, in_country)
+    return Located(district, region, is_rural, in_country, which)

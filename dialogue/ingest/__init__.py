@@ -4,7 +4,7 @@ read      CSV (UTF-8 with or without BOM, or Windows-1251; comma, semicolon or t
           into a temporary all-text table, rows numbered as in the file (dialogue.ingest.read).
 validate  types, allowed values, limits, places (KATO codes or coordinates), operators, rules across
           columns, duplicates within the file and against the warehouse, the uploader's own operator /
-          region (dialogue.ingest.validate; coordinates are placed by dialogue.ingest.locate).
+          region (dialogue.ingest.validate; coordinates are placed by dialogue.geography.locate).
 tiles     Ookla open-data tiles as published (Parquet or CSV, the whole world): filtered to Kazakhstan, each
           tile in the district that holds its centre, then validated like any file (dialogue.ingest.tiles).
 load      one transaction: load_log row + facts + data version; rollback undoes a load (dialogue.ingest.load).

@@ -265,21 +265,28 @@ def _place_points(cur, ds: datasets.Dataset, present: set[str], sql: _Sql) -> No
     ok = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)       # NaN (missing, not a number) is not ok
     found = geography.locate(lon[ok], lat[ok], geography.BORDER_TOLERANCE_DEG)
     n = len(lat)
+    # Districts travel as indexes into the boundaries' codes (Arrow dictionaries): no string per row.
+    b = geography.boundaries()
+    index = np.full(n, -1, dtype=np.int32)
+    index[ok] = found.index
+    rural = np.zeros(n, dtype=bool)
+    rural[ok] = found.is_rural
+    in_country = np.zeros(n, dtype=bool)
+    in_country[ok] = found.in_country
 
-    def spread(values, dtype):
-        out = np.full(n, None, dtype=object) if dtype is object else np.zeros(n, dtype=dtype)
-        out[ok] = values
-        return out
+    def coded(values) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), pa.array(list(values), pa.string()))
 
     points = pa.table({"row_no": rows["row_no"], "lat": pa.array(lat, mask=np.isnan(lat)),
                        "lon": pa.array(lon, mask=np.isnan(lon)),
-                       "pt_district": pa.array(spread(found.district_kato, object), pa.string()),
-                       "pt_region": pa.array(spread(found.region_code, object), pa.string()),
-                       "pt_rural": pa.array(spread(found.is_rural, bool), mask=~ok),
-                       "pt_in_country": pa.array(spread(found.in_country, bool), mask=~ok)})
+                       "pt_district": coded(b.codes), "pt_region": coded(b.region),
+                       "pt_rural": pa.array(rural, mask=~ok), "pt_in_country": pa.array(in_country, mask=~ok)})
     cur.register("ingest_points_arrow", points)
     try:
-        cur.execute("create or replace temp table ingest_points as select * from ingest_points_arrow")
+        cur.execute("""create or replace temp table ingest_points as
+                       select row_no, lat, lon, pt_district::varchar as pt_district, pt_region::varchar as pt_region,
+                              pt_rural, pt_in_country
+                       from ingest_points_arrow""")
     finally:
         cur.unregister("ingest_points_arrow")
 
