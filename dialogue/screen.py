@@ -63,7 +63,8 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     if section.subtitle:
         st.caption(section.subtitle)
     if section.is_empty:
-        st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
+        hint = f" {i18n.t('common.no_data_hint', ui.lang())}" if section.hint else ""
+        st.info(i18n.t(section.empty, ui.lang()) + hint)
         return
     if section.alert:
         getattr(st, section.alert[0])(section.alert[1])
