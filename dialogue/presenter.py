@@ -1,0 +1,137 @@
+"""Sections drawn two more ways on screen (Streamlit glue, like dialogue.screen): as compact tiles side by side
+(a region's profile, four domains on one 1920×1080 screen) and as slides for a shared screen in a meeting (large
+type readable from the back of the room, one agenda item per screen, next and previous by keyboard)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dialogue import i18n, ui
+from dialogue.sections import Section
+from dialogue.sections.agenda import Screen
+
+SLIDE_ROWS = 6          # table rows on a slide: no scrolling
+SLIDE_FONT = 24         # chart text on a slide (px)
+# Presentation clickers send PageDown/PageUp; a keyboard has the arrows. A button takes one shortcut, so each
+# direction has a second button, hidden, for the clicker's key.
+KEYS = {"next": ("Right", "PageDown"), "previous": ("Left", "PageUp")}
+
+_SLIDE_CSS = """<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 0 2.5rem !important; max-width: 100% !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td, [data-testid="stMain"] th,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] { font-size: 30px !important; line-height: 1.3; }
+[data-testid="stMain"] h1 { font-size: 60px !important; padding: 0 0 .3rem 0 !important; }
+[data-testid="stMain"] h3 { font-size: 40px !important; padding: .2rem 0 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 28px !important; }
+[data-testid="stMetricLabel"] p { font-size: 28px !important; }
+[data-testid="stMetricValue"] { font-size: 52px !important; }
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] { font-size: 28px !important; }
+.st-key-slide_keys_hidden { display: none !important; }
+.st-key-slide_nav button p { font-size: 28px !important; }
+table { width: 100%; }
+</style>"""
+
+
+def slide_style() -> None:
+    """Large type, no sidebar nor header: the whole screen for the slide."""
+    st.html(_SLIDE_CSS)
+
+
+def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None:
+    """A compact section (profile): heading, cards, a low chart, the sentence, a short table without downloads,
+    source, and the link to the full page (path, label, query parameters)."""
+    st.subheader(section.title or "")
+    if section.is_empty:
+        st.info(i18n.t(section.empty, ui.lang()))
+    else:
+        if section.metrics:
+            for column, card in zip(st.columns(len(section.metrics)), section.metrics):
+                column.metric(card.label, card.value, delta=card.delta, border=True,
+                              delta_color={True: "green", False: "red", None: "gray"}[card.good],
+                              delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"),
+                              delta_description=card.delta_note, help=card.help)
+        if section.figure is not None:
+            ui.chart(section.figure, key=key)
+        if section.table is not None:
+            st.dataframe(section.table.shown(), hide_index=True, width="stretch", height=section.table.height)
+        if section.summary:
+            st.markdown(section.summary)
+        if section.source:
+            st.caption(f"{ui.t('common.source')}: {section.source}")
+    if link is not None:
+        path, label, params = link
+        st.page_link(path, label=label, icon=":material/arrow_forward:", query_params=params)
+
+
+def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key: str) -> None:
+    """Tiles side by side (on a narrow screen Streamlit stacks them)."""
+    for i, (column, (section, link)) in enumerate(zip(st.columns(len(sections), border=True), sections)):
+        with column:
+            tile(section, link, f"{key}_{i}")
+
+
+def _big(fig):
+    fig = go.Figure(fig)
+    fig.update_layout(font={"size": SLIDE_FONT}, title=None, height=max(fig.layout.height or 420, 430),
+                      legend={"font": {"size": SLIDE_FONT}})
+    fig.update_traces(textfont={"size": SLIDE_FONT}, selector={"type": "bar"})
+    return fig
+
+
+def slide_section(section: Section, key: str) -> None:
+    """One section in large type: cards, chart, sentence, the first rows of its table."""
+    if section.title:
+        st.subheader(section.title)
+    if section.is_empty:
+        st.info(i18n.t(section.empty, ui.lang()))
+        return
+    if section.metrics:
+        per_row = min(len(section.metrics), 3)
+        for start in range(0, len(section.metrics), per_row):
+            for column, card in zip(st.columns(per_row), section.metrics[start:start + per_row]):
+                column.metric(card.label, card.value, delta=card.delta, border=True,
+                              delta_color={True: "green", False: "red", None: "gray"}[card.good],
+                              delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"))
+    if section.figure is not None and hasattr(section.figure, "to_plotly_json"):
+        ui.chart(_big(section.figure), key=key)
+    if section.summary:
+        st.markdown(section.summary)
+    if section.table is not None:
+        st.table(section.table.shown().head(SLIDE_ROWS).set_index(section.table.shown().columns[0]))
+
+
+def slide(shown: Screen, number: int, total: int, key: str) -> None:
+    """One agenda item: its title, the change since the last meeting, its sections side by side."""
+    st.title(f"{number}/{total} · {shown.title}")
+    if shown.change:
+        st.caption(shown.change)
+    sections = list(shown.sections)
+    if len(sections) == 1:
+        slide_section(sections[0], f"{key}_0")
+        return
+    for i, (column, section) in enumerate(zip(st.columns(len(sections)), sections)):
+        with column:
+            slide_section(section, f"{key}_{i}")
+
+
+def navigation(index: int, total: int, labels: dict[str, str]) -> int:
+    """Previous and next buttons with keyboard shortcuts (arrows; PageUp/PageDown as clickers send); returns
+    the slide to show."""
+    with st.container(key="slide_nav", horizontal=True):
+        back = st.button(labels["previous"], key="slide_prev", shortcut=KEYS["previous"][0], disabled=index <= 0,
+                         icon=":material/arrow_back:")
+        forward = st.button(labels["next"], key="slide_next", shortcut=KEYS["next"][0], disabled=index >= total - 1,
+                            icon=":material/arrow_forward:", type="primary")
+    with st.container(key="slide_keys_hidden"):
+        back |= st.button("PageUp", key="slide_prev_page", shortcut=KEYS["previous"][1], disabled=index <= 0)
+        forward |= st.button("PageDown", key="slide_next_page", shortcut=KEYS["next"][1], disabled=index >= total - 1)
+    if forward:
+        return min(index + 1, total - 1)
+    if back:
+        return max(index - 1, 0)
+    return index
