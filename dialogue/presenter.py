@@ -54,11 +54,12 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
                 column.metric(card.label, card.value, delta=card.delta, border=True,
                               delta_color={True: "green", False: "red", None: "gray"}[card.good],
                               delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"),
-                              delta_description=card.delta_note, help=card.help)
+                              help=card.help if card.help else card.delta_note)
         if section.figure is not None:
             ui.chart(section.figure, key=key)
         if section.table is not None:
-            st.dataframe(section.table.shown(), hide_index=True, width="stretch", height=section.table.height)
+            # A static table wraps long names (Kazakh indicator names) instead of cutting columns off.
+            st.table(_rag_styled(section.table))
         if section.summary:
             st.markdown(section.summary)
         if section.source:
@@ -68,9 +69,25 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
         st.page_link(path, label=label, icon=":material/arrow_forward:", query_params=params)
 
 
-def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key: str) -> None:
+RAG_TEXT = {"green": "#2E8540", "amber": "#A86B00", "red": "#C8102E"}
+
+
+def _rag_styled(table):
+    """A table whose frame has a `status` (RAG) column: its second column coloured by it."""
+    shown = table.shown()
+    styled = shown.style.hide(axis="index")
+    if "status" not in table.frame:
+        return styled
+    colours = [RAG_TEXT.get(s, "") for s in table.frame["status"].head(len(shown))]
+    return styled.apply(lambda col: [f"color: {c}; font-weight: 600" if c else "" for c in colours],
+                        subset=[shown.columns[1]])
+
+
+def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key: str,
+          widths: Sequence[float] | None = None) -> None:
     """Tiles side by side (on a narrow screen Streamlit stacks them)."""
-    for i, (column, (section, link)) in enumerate(zip(st.columns(len(sections), border=True), sections)):
+    columns = st.columns(list(widths) if widths else len(sections), border=True)
+    for i, (column, (section, link)) in enumerate(zip(columns, sections)):
         with column:
             tile(section, link, f"{key}_{i}")
 

@@ -22,5 +22,5 @@ def link(section):
 
 st.title(profile.title(ctx))
 st.caption(f"{ctx.period.label(ctx.lang)} · {ctx.t('profile.subtitle')}")
-presenter.tiles([(s, link(s)) for s in profile.headline_row(ctx)], "profile_row")
+presenter.tiles([(s, link(s)) for s in profile.headline_row(ctx)], "profile_row", widths=profile.ROW_WIDTHS)
 presenter.tiles([(s, link(s)) for s in profile.lists(ctx)], "profile_lists")

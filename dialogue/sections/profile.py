@@ -24,6 +24,7 @@ DUE_AHEAD_DAYS = 31
 LINKS = {"profile.kpis": "quality", "profile.complaints": "complaints", "profile.rollout": "rollout",
          "profile.bottlenecks": "bottlenecks", "profile.akimat": "bottlenecks", "profile.actions": "actions"}
 TILE_HEIGHT = 250
+ROW_WIDTHS = (1.45, 1, 1.05, 1.2)   # the quality table needs the most room, the bottleneck list next
 
 
 def headline_row(ctx: Context) -> list[Section]:
@@ -57,14 +58,14 @@ def kpis(ctx: Context) -> Section:
         rank = "—" if ctx.region is None or kpi.missing(row["rank_among_regions"]) else \
             f"{int(row['rank_among_regions'])}/{int(row['regions_ranked'])}"
         rows.append({"kpi_code": code, "kpi": ctx.t(f"kpi.name_{code}"), "status": status,
-                     "value": row["value"], "value_text": f"{_dot(status)} {kpi.format_value(row, ctx.lang)}",
+                     "value": row["value"], "value_text": kpi.format_value(row, ctx.lang),
                      "target_text": ctx.unit(row["national_target"], row["unit"], 0),
                      "national_text": kpi.format_value(national.loc[code], ctx.lang), "rank_text": rank})
     frame = pd.DataFrame(rows)
-    columns = {"kpi": ctx.t("profile.col_kpi"), "value_text": ctx.t("profile.col_value"),
-               "target_text": ctx.t("profile.col_target")}
+    columns = {"kpi": ctx.t("profile.col_kpi"), "value_text": ctx.t("profile.col_value")}
     if ctx.region:
         columns |= {"national_text": ctx.t("common.national"), "rank_text": ctx.t("profile.col_rank")}
+    columns["target_text"] = ctx.t("profile.col_target")
     met = int((frame.status == "green").sum())
     below = int((frame.status == "red").sum())
     speed = mine.loc["median_download_mbps"]
@@ -76,10 +77,6 @@ def kpis(ctx: Context) -> Section:
     return Section("profile.kpis", title=heading, summary=summary,
                    table=Table(frame, columns, name="profile_kpis", height=38 + 35 * len(frame)),
                    source=ctx.t("source.kpis"), as_of=as_of(ctx), data=frame)
-
-
-def _dot(status: str | None) -> str:
-    return {"green": "🟢", "amber": "🟡", "red": "🔴"}.get(status, "⚪")
 
 
 # ---- complaints ------------------------------------------------------------------------------
@@ -113,9 +110,11 @@ def complaints(ctx: Context) -> Section:
     spike_regions = sorted({p["region_code"] for p in peaks})
     colours = [charts.RAG_COLOURS["red"] if spikes else (charts.PRIMARY if inside else charts.RAG_COLOURS[None])
                for spikes, inside in zip(months.spike_regions, months.in_period)]
-    shown = months.assign(label=[ctx.month(m) for m in months.month])
-    fig = charts.bar(shown, "label", "complaints", ctx.lang, colours=colours, value_format=",.0f",
+    shown = months.assign(label=[i18n.fmt_month(m, ctx.lang) for m in months.month])
+    fig = charts.bar(shown, "month", "complaints", ctx.lang, colours=colours, value_format=",.0f",
                      height=TILE_HEIGHT)
+    ticks, labels = charts.month_ticks(list(shown.month), ctx.lang, max_ticks=3)
+    fig.update_xaxes(tickvals=ticks, ticktext=labels, tickangle=0, tickfont={"size": 11})
     fig.update_traces(textfont={"size": 11})
     cards = (Metric(ctx.t("profile.complaints_period"), ctx.number(now_total), delta=ctx.signed(now_total - before),
                     good=None if now_total == before else now_total < before,
@@ -154,24 +153,35 @@ def rollout(ctx: Context) -> Section:
     frame = frame.assign(
         name=[ctx.t(f"rollout.programme_{p}") for p in frame.programme],
         text=[f"{ctx.number(pct)}% · {_forecast(ctx, r)}" for pct, r in zip(frame.progress_pct, frame.itertuples())])
-    fig = go.Figure(go.Bar(x=frame.progress_pct, y=frame.name, orientation="h", text=frame.text,
-                           textposition="auto", insidetextanchor="start",
-                           marker={"color": [OUTLOOK_COLOURS.get(o, charts.RAG_COLOURS[None]) for o in frame.outlook]},
-                           hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
-    fig.update_xaxes(range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")
-    charts.style(fig, ctx.lang, height=TILE_HEIGHT + 40)
-    fig.update_traces(textfont={"size": 12})
+    fig = programme_bars(frame, ctx.lang, TILE_HEIGHT + 60)
     late = frame[frame.outlook.isin(["late", "stalled"])]
     delayed = int(frame.delayed_items.sum())
     cards = (Metric(ctx.t("profile.late_programmes"), f"{ctx.number(len(late))} / {ctx.number(len(frame))}",
                     good=False if len(late) else None),
              Metric(ctx.t("profile.delayed_items"), ctx.number(delayed), good=False if delayed else None))
-    summary = ctx.t("profile.rollout_summary", count=len(late), names=", ".join(late.name)) if len(late) \
+    summary = ctx.t("profile.rollout_summary", count=len(late), total=ctx.number(len(frame))) if len(late) \
         else ctx.t("profile.rollout_on_time")
     return Section("profile.rollout", title=heading, metrics=cards, figure=fig, summary=summary,
                    notes=(ctx.t("profile.rollout_hint"),), source=ctx.t("source.rollout"), as_of=as_of(ctx),
                    data=frame)
+
+
+def programme_bars(frame: pd.DataFrame, lang: str, height: int) -> go.Figure:
+    """Progress bars, one per programme, its name above the bar and the forecast beside it: long programme
+    names ('Последняя миля до домохозяйств') need the width more than an axis does."""
+    fig = go.Figure(go.Bar(x=frame.progress_pct, y=frame.name, orientation="h", text=frame.text,
+                           textposition="outside", cliponaxis=False, width=0.45,
+                           marker={"color": [OUTLOOK_COLOURS.get(o, charts.RAG_COLOURS[None]) for o in frame.outlook]},
+                           hovertemplate="%{y}: %{x:.0f}%<extra></extra>"))
+    for name in frame.name:
+        fig.add_annotation(x=0, y=name, text=name, showarrow=False, xanchor="left", yanchor="bottom", yshift=7,
+                           font={"size": 13, "color": charts.INK})
+    fig.update_xaxes(range=[0, 150], tickvals=[0, 50, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    charts.style(fig, lang, height=height)
+    fig.update_layout(margin={"l": 4, "r": 4, "t": 10, "b": 10})
+    fig.update_traces(textfont={"size": 13})
+    return fig
 
 
 def _forecast(ctx: Context, row) -> str:
@@ -198,7 +208,7 @@ def _bottleneck_table(ctx: Context, frame: pd.DataFrame, name: str, limit: int) 
         place=ctx.place_labels(shown, "place") if len(shown) else [],
         overdue_text=["—" if kpi.missing(d) else ctx.t("common.unit_days", value=ctx.number(d))
                       for d in shown.overdue_days])
-    columns = {"bottleneck_id": "ID", "kind_text": ctx.t("profile.col_kind"), "age_text": ctx.t("profile.col_age"),
+    columns = {"kind_text": ctx.t("profile.col_kind"), "age_text": ctx.t("profile.col_age"),
                "blocks": ctx.t("profile.col_blocks")}
     if name == "profile_akimat":
         columns = {"bottleneck_id": "ID", "kind_text": ctx.t("profile.col_kind"), "place": ctx.t("profile.col_place"),
