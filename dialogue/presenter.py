@@ -13,8 +13,10 @@ from dialogue import i18n, ui
 from dialogue.sections import Section
 from dialogue.sections.agenda import Screen
 
-SLIDE_ROWS = 6          # table rows on a slide: no scrolling
+SLIDE_ROWS = 5          # table rows on a slide: no scrolling
+SLIDE_CELL = 60         # characters of a cell on a slide (the full text is in the meeting record)
 SLIDE_FONT = 24         # chart text on a slide (px)
+SLIDE_CHART = 500       # the tallest chart on a slide (px): title, change line and sentence fit around it
 # Presentation clickers send PageDown/PageUp; a keyboard has the arrows. A button takes one shortcut, so each
 # direction has a second button, hidden, for the clicker's key.
 KEYS = {"next": ("Right", "PageDown"), "previous": ("Left", "PageUp")}
@@ -29,7 +31,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stMain"] h3 { font-size: 40px !important; padding: .2rem 0 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 28px !important; }
 [data-testid="stMetricLabel"] p { font-size: 28px !important; }
-[data-testid="stMetricValue"] { font-size: 52px !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 52px !important; line-height: 1.2; }
 [data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] { font-size: 28px !important; }
 .st-key-slide_keys_hidden { display: none !important; }
 .st-key-slide_nav button p { font-size: 28px !important; }
@@ -94,9 +96,12 @@ def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key:
 
 def _big(fig):
     fig = go.Figure(fig)
-    fig.update_layout(font={"size": SLIDE_FONT}, title=None, height=max(fig.layout.height or 420, 430),
+    fig.update_layout(font={"size": SLIDE_FONT}, title=None, height=min(max(fig.layout.height or 420, 430), SLIDE_CHART),
                       legend={"font": {"size": SLIDE_FONT}})
     fig.update_traces(textfont={"size": SLIDE_FONT}, selector={"type": "bar"})
+    fig.update_xaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
+    fig.update_yaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
+    fig.update_annotations(font_size=SLIDE_FONT - 4, yshift=14)
     return fig
 
 
@@ -119,14 +124,16 @@ def slide_section(section: Section, key: str) -> None:
     if section.summary:
         st.markdown(section.summary)
     if section.table is not None:
-        st.table(section.table.shown().head(SLIDE_ROWS).set_index(section.table.shown().columns[0]))
+        shown = section.table.shown().head(SLIDE_ROWS)
+        shown = shown.map(lambda v: v if not isinstance(v, str) or len(v) <= SLIDE_CELL else v[:SLIDE_CELL - 1] + "…")
+        st.table(shown.style.hide(axis="index"))
 
 
 def slide(shown: Screen, number: int, total: int, key: str) -> None:
     """One agenda item: its title, the change since the last meeting, its sections side by side."""
     st.title(f"{number}/{total} · {shown.title}")
     if shown.change:
-        st.caption(shown.change)
+        st.markdown(f":material/history: {shown.change}")
     sections = list(shown.sections)
     if len(sections) == 1:
         slide_section(sections[0], f"{key}_0")

@@ -31,4 +31,7 @@ qp["meeting"], qp["slide"] = meeting_id, str(ss["_slide"] + 1)
 mctx = register.meeting_context(ctx, row)
 shown = agenda.screen(mctx, row, ss["_slide"])
 presenter.slide(shown, ss["_slide"] + 1, total, f"slide_{ss['_slide']}")
-st.caption(f"{register.meeting_label(ctx, row)} · {mctx.period.label(ctx.lang)} · {ctx.t('meeting.keys_hint')}")
+foot, back = st.columns([5, 1], vertical_alignment="center")
+foot.caption(f"{register.meeting_label(ctx, row)} · {mctx.period.label(ctx.lang)} · {ctx.t('meeting.keys_hint')}")
+back.page_link("views/meeting.py", label=ctx.t("meeting.back_to_meeting"), icon=":material/edit_note:",
+               query_params={**ui.url_params(ui.filters()), "meeting": meeting_id})

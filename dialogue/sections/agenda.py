@@ -84,7 +84,7 @@ def below_threshold(ctx: Context) -> Section:
                              axis_title=ctx.t("meeting.axis_red_kpis"), height=min(620, 120 + 30 * len(now)),
                              colours={"red_now": charts.RAG_COLOURS["red"], "red_before": charts.RAG_COLOURS[None]})
     worst = now.iloc[0]
-    kpis = ", ".join(ctx.t(f"kpi.name_{k}").lower() for k in list(worst.red_kpis)[:3])
+    kpis = ", ".join(ctx.t(f"kpi.name_{k}") for k in list(worst.red_kpis)[:3])
     summary = ctx.t("meeting.below_summary", count=len(now), worst=worst.label, kpis=kpis)
     return Section("agenda.below", title=heading, figure=fig, summary=summary, source=ctx.t("source.kpis"),
                    as_of=as_of(ctx), data=now)

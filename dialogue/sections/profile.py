@@ -113,8 +113,10 @@ def complaints(ctx: Context) -> Section:
     shown = months.assign(label=[i18n.fmt_month(m, ctx.lang) for m in months.month])
     fig = charts.bar(shown, "month", "complaints", ctx.lang, colours=colours, value_format=",.0f",
                      height=TILE_HEIGHT)
-    ticks, labels = charts.month_ticks(list(shown.month), ctx.lang, max_ticks=3)
-    fig.update_xaxes(tickvals=ticks, ticktext=labels, tickangle=0, tickfont={"size": 11})
+    # The first and the last month only: a quarter of the screen has room for two dates, not twelve.
+    ends = [shown.month.iloc[0], shown.month.iloc[-1]]
+    fig.update_xaxes(tickvals=ends, ticktext=[i18n.fmt_month(m, ctx.lang) for m in ends], tickangle=0,
+                     tickfont={"size": 11})
     fig.update_traces(textfont={"size": 11})
     cards = (Metric(ctx.t("profile.complaints_period"), ctx.number(now_total), delta=ctx.signed(now_total - before),
                     good=None if now_total == before else now_total < before,
@@ -176,7 +178,7 @@ def programme_bars(frame: pd.DataFrame, lang: str, height: int) -> go.Figure:
     for name in frame.name:
         fig.add_annotation(x=0, y=name, text=name, showarrow=False, xanchor="left", yanchor="bottom", yshift=7,
                            font={"size": 13, "color": charts.INK})
-    fig.update_xaxes(range=[0, 150], tickvals=[0, 50, 100], ticksuffix="%")
+    fig.update_xaxes(range=[0, 185], tickvals=[0, 50, 100], ticksuffix="%")
     fig.update_yaxes(autorange="reversed", showticklabels=False)
     charts.style(fig, lang, height=height)
     fig.update_layout(margin={"l": 4, "r": 4, "t": 10, "b": 10})

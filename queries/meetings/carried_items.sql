@@ -1,6 +1,6 @@
 -- purpose: the action items carried to a meeting by themselves: those of earlier meetings of the same kind
---          (and region) that are still open, overdue first, then by due date
--- grain:   one row per action item, at most $limit rows
+--          (and region) that are still open: overdue first, then the latest meeting's, then by due date
+-- grain:   one row per action item, at most $limit rows: overdue first, then the latest meeting's first
 -- params:  $meeting_id, $as_of_date (today: the meeting day counts when it is earlier), $limit
 -- units:   overdue_days = days past due_on at the as-of day while still open (null when not overdue)
 with
@@ -18,5 +18,5 @@ join meeting p on p.kind = t.kind and p.region_code is not distinct from t.regio
               and (p.held_on < t.held_on or (p.held_on = t.held_on and p.meeting_id < t.meeting_id))
 join action_item a on a.meeting_id = p.meeting_id
 where a.status = 'open'
-order by is_overdue desc, a.due_on nulls last, a.action_id
+order by is_overdue desc, p.held_on desc, a.due_on nulls last, a.action_id
 limit $limit
