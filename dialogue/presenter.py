@@ -59,7 +59,7 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
                               help=card.help if card.help else card.delta_note)
         if section.figure is not None:
             ui.chart(section.figure, key=key)
-        if section.table is not None:
+        if section.table is not None and not section.table.collapsed:
             # A static table wraps long names (Kazakh indicator names) instead of cutting columns off.
             st.table(_rag_styled(section.table))
         if section.summary:
@@ -123,7 +123,7 @@ def slide_section(section: Section, key: str) -> None:
         ui.chart(_big(section.figure), key=key)
     if section.summary:
         st.markdown(section.summary)
-    if section.table is not None:
+    if section.table is not None and not section.table.collapsed:  # details stay in the record, off the slide
         shown = section.table.shown().head(SLIDE_ROWS)
         shown = shown.map(lambda v: v if not isinstance(v, str) or len(v) <= SLIDE_CELL else v[:SLIDE_CELL - 1] + "…")
         st.table(shown.style.hide(axis="index"))

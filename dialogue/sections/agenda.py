@@ -86,8 +86,12 @@ def below_threshold(ctx: Context) -> Section:
     worst = now.iloc[0]
     kpis = ", ".join(ctx.t(f"kpi.name_{k}") for k in list(worst.red_kpis)[:3])
     summary = ctx.t("meeting.below_summary", count=len(now), worst=worst.label, kpis=kpis)
-    return Section("agenda.below", title=heading, figure=fig, summary=summary, source=ctx.t("source.kpis"),
-                   as_of=as_of(ctx), data=now)
+    listed = now.assign(kpis=[", ".join(ctx.t(f"kpi.name_{k}") for k in codes) for codes in now.red_kpis])
+    table = Table(listed, {"label": ctx.t("common.region"), "red_now": names["red_now"],
+                           "red_before": names["red_before"], "kpis": ctx.t("meeting.col_kpis")},
+                  name="regions_below_threshold", collapsed=ctx.t("meeting.below_table"))
+    return Section("agenda.below", title=heading, figure=fig, summary=summary, table=table,
+                   source=ctx.t("source.kpis"), as_of=as_of(ctx), data=now)
 
 
 def delayed_items(ctx: Context) -> Section:

@@ -89,6 +89,7 @@ def complaint_months(ctx: Context) -> pd.DataFrame:
         return frame.assign(spike_regions=pd.Series(dtype=object))
     spiking = frame[frame.is_spike]
     totals = frame.groupby("month", as_index=False).agg(complaints=("complaints", "sum"),
+                                                        baseline=("baseline_complaints", "sum"),
                                                         in_period=("in_period", "max"))
     totals["spike_regions"] = [sorted(spiking[spiking.month == m].region_code) for m in totals.month]
     peak = frame[frame.in_period & frame.is_spike].sort_values("ratio", ascending=False)
@@ -124,7 +125,8 @@ def complaints(ctx: Context) -> Section:
                     delta_note=ctx.t("common.vs_previous", period=prev.label(ctx.lang))),
              Metric(ctx.t("profile.spikes"), ctx.number(len(peaks)), good=False if peaks else None))
     if not peaks:
-        summary = ctx.t("profile.no_spike")
+        usual = months[months.in_period].baseline.mean()
+        summary = ctx.t("profile.no_spike", count=now_total, usual=ctx.number(usual if usual == usual else 0))
     elif ctx.region:
         top = peaks[0]
         summary = ctx.t("profile.spike_region", month=ctx.month(top["month"]),
