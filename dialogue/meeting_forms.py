@@ -8,9 +8,18 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dialogue import auth, editing, meetings, minutes, periods, ui
+from dialogue import auth, editing, meetings, minutes, periods, screen, ui
 from dialogue.forms import date_format
 from dialogue.sections import Context, agenda, register
+
+
+def show_register(ctx: Context, section, key: str) -> None:
+    """A register section; an empty one says so plainly (no hint to load data: nothing is missing)."""
+    if section.is_empty:
+        st.subheader(section.title)
+        st.caption(ctx.t(section.empty))
+        return
+    screen.show(section, key)
 
 
 def can_create(user: auth.User | None) -> bool:

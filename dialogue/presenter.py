@@ -14,7 +14,7 @@ from dialogue.sections import Section
 from dialogue.sections.agenda import Screen
 
 SLIDE_ROWS = 5          # table rows on a slide: no scrolling
-SLIDE_CELL = 60         # characters of a cell on a slide (the full text is in the meeting record)
+SLIDE_CELL = 100        # characters of a cell on a slide (the full text is in the meeting record)
 SLIDE_FONT = 24         # chart text on a slide (px)
 SLIDE_CHART = 500       # the tallest chart on a slide (px): title, change line and sentence fit around it
 # Presentation clickers send PageDown/PageUp; a keyboard has the arrows. A button takes one shortcut, so each
@@ -31,11 +31,12 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stMain"] h3 { font-size: 40px !important; padding: .2rem 0 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 28px !important; }
 [data-testid="stMetricLabel"] p { font-size: 28px !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 52px !important; line-height: 1.2; }
-[data-testid="stMetricDelta"] p, [data-testid="stMetricDelta"] { font-size: 28px !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 52px !important; line-height: 1.15; font-weight: 600; }
+[data-testid="stMain"] [data-testid="stMetricDelta"] p { font-size: 28px !important; }
 .st-key-slide_keys_hidden { display: none !important; }
 .st-key-slide_nav button p { font-size: 28px !important; }
 table { width: 100%; }
+[data-testid="stMain"] td, [data-testid="stMain"] th { max-width: none !important; }
 </style>"""
 
 
@@ -105,7 +106,7 @@ def _big(fig):
     return fig
 
 
-def slide_section(section: Section, key: str) -> None:
+def slide_section(section: Section, key: str, rows: int = SLIDE_ROWS) -> None:
     """One section in large type: cards, chart, sentence, the first rows of its table."""
     if section.title:
         st.subheader(section.title)
@@ -124,7 +125,7 @@ def slide_section(section: Section, key: str) -> None:
     if section.summary:
         st.markdown(section.summary)
     if section.table is not None and not section.table.collapsed:  # details stay in the record, off the slide
-        shown = section.table.shown().head(SLIDE_ROWS)
+        shown = section.table.shown().head(rows)
         shown = shown.map(lambda v: v if not isinstance(v, str) or len(v) <= SLIDE_CELL else v[:SLIDE_CELL - 1] + "…")
         st.table(shown.style.hide(axis="index"))
 
@@ -137,6 +138,11 @@ def slide(shown: Screen, number: int, total: int, key: str) -> None:
     sections = list(shown.sections)
     if len(sections) == 1:
         slide_section(sections[0], f"{key}_0")
+        return
+    if all(s.figure is None for s in sections):
+        # Lists only (decisions and action items): one under the other, full width, fewer rows each.
+        for i, section in enumerate(sections):
+            slide_section(section, f"{key}_{i}", rows=SLIDE_ROWS - 2)
         return
     for i, (column, section) in enumerate(zip(st.columns(len(sections)), sections)):
         with column:

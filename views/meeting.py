@@ -63,7 +63,7 @@ with right:
             meeting_forms.decision_form(ctx, user, row)
     for i, section in enumerate([register.decisions(mctx, chosen), register.recorded(mctx, chosen),
                                  register.carried(mctx, chosen)]):
-        screen.show(section, f"mt_register_{i}")
+        meeting_forms.show_register(ctx, section, f"mt_register_{i}")
 
 if row["status"] == "closed":
     st.subheader(ctx.t("meeting.minutes"))
