@@ -115,6 +115,12 @@ def query_names() -> list[str]:
                   if SCHEMA not in p.parents and MODELS not in p.parents)
 
 
+@cache
+def declared_parameters(name: str) -> frozenset[str]:
+    """The $named parameters a named query declares."""
+    return frozenset(parameters_of(sql_text(name)))
+
+
 def parameters_of(sql: str) -> set[str]:
     """The $named parameters a query uses."""
     return set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
@@ -123,7 +129,7 @@ def parameters_of(sql: str) -> set[str]:
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run a named query on its own cursor with exactly the parameters it declares."""
     sql = sql_text(name)
-    wanted = parameters_of(sql)
+    wanted = declared_parameters(name)
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")
@@ -146,10 +152,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_version(con: duckdb.DuckDBPyConnection, demo_scale: str | None = None, keep_scale: bool = True) -> None:
     """Mark the data as changed (call inside the writing transaction)."""
+    # A demo build (keep_scale=False with a scale) also records its data version as demo_version.
     con.execute(
-        """insert into warehouse_state (singleton, data_version, built_at, demo_scale)
-           values (true, 1, now(), $scale)
+        """insert into warehouse_state (singleton, data_version, built_at, demo_scale, demo_version)
+           values (true, 1, now(), $scale, case when $scale is null then null else 1 end)
            on conflict (singleton) do update set data_version = warehouse_state.data_version + 1,
-               demo_scale = case when $keep then warehouse_state.demo_scale else excluded.demo_scale end""",
+               demo_scale = case when $keep then warehouse_state.demo_scale else excluded.demo_scale end,
+               demo_version = case when $keep then warehouse_state.demo_version
+                                   when excluded.demo_scale is null then null
+                                   else warehouse_state.data_version + 1 end""",
         {"scale": demo_scale, "keep": keep_scale},
     )

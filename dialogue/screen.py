@@ -6,6 +6,8 @@ sentence that says what it shows, its captions, its table with downloads, and it
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -13,17 +15,44 @@ import streamlit as st
 from dialogue import i18n, tables, ui
 from dialogue.sections import Context, Section, Table
 
+# Built sections, shared by every session of this process: a warm page view draws them without building
+# a figure again. Keyed by the warehouse and its data version, so a load or an edit builds afresh.
+_BUILT: OrderedDict[tuple, object] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_KEPT = 256
+
+
+def _memo(version: tuple) -> Callable[[tuple, Callable[[], object]], object]:
+    def remember(key: tuple, build: Callable[[], object]) -> object:
+        key = (*version, *key)
+        try:
+            hash(key)
+        except TypeError:           # a builder given a frame or a record: built every time
+            return build()
+        with _BUILT_LOCK:
+            if key in _BUILT:
+                _BUILT.move_to_end(key)
+                return _BUILT[key]
+        built = build()
+        with _BUILT_LOCK:
+            _BUILT[key] = built
+            while len(_BUILT) > BUILT_KEPT:
+                _BUILT.popitem(last=False)
+        return built
+    return remember
+
 
 def context() -> Context:
-    """The sections' context for this run: the sidebar's filters, today, and the cached query runner."""
+    """The sections' context for this run: the sidebar's filters, today, the cached query runner, and
+    the process's built sections."""
     f = ui.filters()
-    return Context(f.region, f.period, f.lang, ui.today(), ui.query)
+    return Context(f.region, f.period, f.lang, ui.today(), ui.query, memo=_memo(ui.data_key()))
 
 
-def page(title_key: str, ctx: Context) -> None:
-    """The page heading with the scope (region, period) it shows."""
+def page(title_key: str, ctx: Context, scope_note: str | None = None) -> None:
+    """The page heading with the scope (region, period) it shows, and what else bounds it (a survey's quarter)."""
     st.title(ctx.t(title_key))
-    st.caption(ctx.scope_name())
+    st.caption(ctx.scope_name() if scope_note is None else f"{ctx.scope_name()} · {scope_note}")
 
 
 def show(section: Section, key: str | None = None, heading: bool = True) -> None:
@@ -36,6 +65,8 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     if section.is_empty:
         st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
         return
+    if section.alert:
+        getattr(st, section.alert[0])(section.alert[1])
     _metrics(section)
     if section.figure is not None:
         _figure(section, key)
@@ -80,6 +111,11 @@ def choose(ctx: Context, key: str, options: Sequence[str], label: str, name: Cal
     return chosen
 
 
+def toggle(key: str, label: str) -> bool:
+    """A switch that widens or narrows a section (e.g. every programme instead of the chosen one)."""
+    return st.toggle(label, key=key)
+
+
 def heading(text: str, about: Callable[[], None] | None = None, about_label: str | None = None) -> None:
     """A sub-heading, with an optional popover (definitions) to its right."""
     if about is None:
@@ -98,8 +134,9 @@ def _titled(figure) -> bool:
 
 
 def _metrics(section: Section) -> None:
-    widths = list(section.metric_widths) or [1] * (4 if len(section.metrics) == 4 else 3)
     cards = list(section.metrics)
+    # Up to four cards in one row, more in rows of three, unless the section gives the widths.
+    widths = list(section.metric_widths) or [1] * (len(cards) if 0 < len(cards) <= 4 else 3)
     for start in range(0, len(cards), len(widths)):
         for column, card in zip(st.columns(widths), cards[start:start + len(widths)]):
             with column:

@@ -4,11 +4,13 @@ Screenshots land in tests/artifacts/ to be looked at. Chromium is required: no s
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from dialogue import ui
-from tests.browser.conftest import open_page, page_url, wait_until_ready
 from tests.conftest import ARTIFACTS, ROOT
+from tests.servers import ARGS, CHROMIUM, open_page, start_server, wait_until_ready
 
 PAGES = ui.page_specs()
 # The whole country in each language, and three regions of different size: Astana (a city of 1.4
@@ -18,6 +20,39 @@ VIEWS = [({"lang": "ru"}, "all"), ({"lang": "kk"}, "all"), ({"lang": "en"}, "all
          ({"lang": "en", "region": "KZ-62"}, "KZ-62")]
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(default_db, tmp_path_factory):
+    """The app on a copy of the default-scale demo warehouse: what a meeting sees, at its real size,
+    so the screenshots show real figures down to districts and a slow page times out."""
+    path = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    path.write_bytes(default_db.read_bytes())
+    yield from start_server(path)
+
+
+@pytest.fixture(scope="module")
+def empty_server(empty_db, tmp_path_factory):
+    """The app on a warehouse with geography but no data yet: the first day of a deployment."""
+    path = tmp_path_factory.mktemp("browser_empty") / "warehouse.duckdb"
+    path.write_bytes(empty_db.read_bytes())
+    yield from start_server(path)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def page_url(base: str, spec, query: dict) -> str:
+    path = "" if spec.order == PAGES[0].order else spec.url
+    return f"{base}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 def test_cold_deep_link_opens_the_page(server, browser):

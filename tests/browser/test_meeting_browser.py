@@ -8,14 +8,15 @@ Screenshots land in tests/artifacts/."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date, timedelta
 
 import pytest
 
 from dialogue import auth, periods
-from tests.browser.conftest import open_page, start_server, wait_until_ready
 from tests.conftest import ARTIFACTS
+from tests.servers import ARGS, CHROMIUM, open_page, start_server, wait_until_ready
 
 pytestmark = pytest.mark.browser
 PASSWORD = "council-demo-pass-2026"
@@ -33,6 +34,17 @@ def meeting_server(default_db, tmp_path_factory):
     users = folder / "users.json"
     auth.add_user("reg1", "regulator", PASSWORD, path=users)
     yield from start_server(path, DIALOGUE_USERS=str(users))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
 
 
 def shot(page, name: str) -> None:

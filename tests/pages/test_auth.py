@@ -7,11 +7,10 @@ import io
 import json
 import stat
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dialogue import auth, cli
+from dialogue import access, auth, cli
 from tests.conftest import ROOT
 
 PASSWORD = "a long enough secret"
@@ -210,23 +209,17 @@ def test_repeated_failures_are_throttled(small_db, users_file, monkeypatch):
     assert "_auth_username" not in at.session_state
 
 
-# Same configuration as the app's connection: DuckDB refuses a read-only one to a file this process has open.
+# Through dialogue.access, as the app reads: DuckDB refuses a second configuration of a file this process has open.
 def ids(db_path):
-    con = duckdb.connect(str(db_path))
-    try:
+    with access.reading(db_path) as con:
         pick = "select bottleneck_id from bottleneck where region_code = ? and status <> 'resolved' order by 1 limit 1"
         return con.execute(pick, ["KZ-23"]).fetchone()[0], con.execute(pick, ["KZ-61"]).fetchone()[0]
-    finally:
-        con.close()
 
 
 def state(db_path, bid):
-    con = duckdb.connect(str(db_path))
-    try:
+    with access.reading(db_path) as con:
         return (con.execute("select status, notes, version from bottleneck where bottleneck_id = ?", [bid]).fetchone(),
                 con.execute("select count(*) from change_event").fetchone()[0])
-    finally:
-        con.close()
 
 
 def test_akimat_cannot_edit_another_regions_bottleneck_in_the_ui(small_copy, users_file, monkeypatch):
@@ -289,11 +282,8 @@ def test_a_stale_form_is_a_conflict_in_the_ui(small_copy, users_file, monkeypatc
     # Meanwhile the regulator saves the same record (same process, same database, another connection).
     from dialogue import editing
 
-    other = duckdb.connect(str(small_copy))
-    try:
+    with access.writer(small_copy) as other:
         editing.update_bottleneck(other, auth.User("reg", "regulator"), own, version, {"notes": "theirs"})
-    finally:
-        other.close()
     at.button(key=f"{k}_save").click().run()
     assert not at.exception
     assert "Someone else (reg) changed this record" in texts(at.warning)
@@ -324,24 +314,18 @@ def test_crafted_region_cannot_record_for_another_region(small_copy, users_file,
     from dialogue import editing
 
     meeting = at.selectbox(key="ac_new_meeting").value
-    con = duckdb.connect(str(small_copy))
-    try:
+    with access.writer(small_copy) as con:
         with pytest.raises(auth.PermissionDenied):
             editing.create_action_item(con, auth.find_user("ak23"), meeting, "KZ-61", "quality", "Crafted", "akimat")
         assert con.execute("select count(*) from action_item where text = 'Crafted'").fetchone()[0] == 0
-    finally:
-        con.close()
     # Its own region goes through the form.
     at.text_area(key="ac_new_text").input("Allocate plots for three masts")
     at.button(key="ac_new_save").click().run()
     assert not at.exception
     assert any("recorded" in s.value for s in at.success)
-    con = duckdb.connect(str(small_copy))
-    try:
+    with access.reading(small_copy) as con:
         assert con.execute("select region_code, updated_by from action_item where text = ?",
                            ["Allocate plots for three masts"]).fetchall() == [("KZ-23", "ak23")]
-    finally:
-        con.close()
 
 
 OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",

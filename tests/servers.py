@@ -1,5 +1,5 @@
-"""Browser helpers shared by the browser tests: the app under `streamlit run` on a free loopback port, Debian's
-Chromium driven by Playwright, a page opened and waited for until Streamlit is done drawing."""
+"""Shared by the browser and serving tests: a real `streamlit run` on a loopback port, and Chromium
+pages that record console errors and any request leaving 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import time
 import urllib.request
 from urllib.parse import urlparse
 
-import pytest
-
-from dialogue import ui
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,7 +25,8 @@ def free_port() -> int:
 
 
 def start_server(db_path, **extra_env):
-    """`streamlit run app.py` on a free loopback port; yields its base URL, stops it afterwards."""
+    """`streamlit run app.py` on a free loopback port (extra_env: e.g. DIALOGUE_USERS); yields its base URL,
+    stops it afterwards."""
     port = free_port()
     env = {**os.environ, "DIALOGUE_DB": str(db_path), **extra_env}
     proc = subprocess.Popen(
@@ -49,34 +47,6 @@ def start_server(db_path, **extra_env):
     yield base
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def server(default_db, tmp_path_factory):
-    """The app on a copy of the default-scale demo warehouse: what a meeting sees, at its real size,
-    so the screenshots show real figures down to districts and a slow page times out."""
-    path = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    path.write_bytes(default_db.read_bytes())
-    yield from start_server(path)
-
-
-@pytest.fixture(scope="module")
-def empty_server(empty_db, tmp_path_factory):
-    """The app on a warehouse with geography but no data yet: the first day of a deployment."""
-    path = tmp_path_factory.mktemp("browser_empty") / "warehouse.duckdb"
-    path.write_bytes(empty_db.read_bytes())
-    yield from start_server(path)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str, width: int = 1440, height: int = 2200):
@@ -111,8 +81,3 @@ def wait_until_ready(page, timeout: float = 60) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
     page.wait_for_timeout(1500)  # let plotly and deck.gl finish drawing
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
-
-
-def page_url(base: str, spec, query: dict) -> str:
-    path = "" if spec.order == ui.page_specs()[0].order else spec.url
-    return f"{base}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
