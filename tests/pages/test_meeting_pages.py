@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dialogue import auth, db, meetings
+from dialogue import access, auth, meetings
 from tests.conftest import ROOT
 
 REGULATOR = auth.User("reg1", "regulator", None, None)
@@ -31,13 +31,10 @@ def app(db_path, monkeypatch, page: str | None = None, session: dict | None = No
 @pytest.fixture
 def with_meeting(small_copy, tmp_path, monkeypatch):
     """A small warehouse with an open Council meeting, and a users file with its organiser."""
-    con = db.connect(small_copy)
-    try:
+    with access.writer(small_copy) as con:
         meeting_id = meetings.create(con, REGULATOR, "council", None, date(2026, 11, 14), "2026-10", "ru", "Совет",
                                      "Министерство\nOperator A")
         meetings.record_action_item(con, REGULATOR, meeting_id, "Опубликовать план 4G", "operator", date(2026, 12, 1))
-    finally:
-        con.close()
     users = tmp_path / "users.json"
     auth.add_user("reg1", "regulator", "a long enough secret", path=users)
     monkeypatch.setenv("DIALOGUE_USERS", str(users))
@@ -81,11 +78,8 @@ def test_meeting_page_for_its_organiser(with_meeting, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     at.button(key="mt_close").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    con = db.connect(path)
-    try:
+    with access.reading(path) as con:       # as the app reads: its process holds the file read-only
         row = meetings.get(con, meeting_id)
-    finally:
-        con.close()
     assert row["agenda"][:2] == ["below_threshold", "national"] and row["status"] == "closed"
     assert meetings.snapshot_of(row)["decisions"] == ["Deemed approval after 60 days"]
 
