@@ -48,10 +48,12 @@ def slide_style() -> None:
 def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None:
     """A compact section (profile): heading, cards, a low chart, the sentence, a short table without downloads,
     source, and the link to the full page (path, label, query parameters)."""
-    st.subheader(section.title or "")
+    if section.title:
+        st.subheader(section.title)
     if section.is_empty:
         st.info(i18n.t(section.empty, ui.lang()))
     else:
+        _alert(section)
         if section.metrics:
             for column, card in zip(st.columns(len(section.metrics)), section.metrics):
                 column.metric(card.label, card.value, delta=card.delta, border=True,
@@ -106,13 +108,26 @@ def _big(fig):
     return fig
 
 
-def slide_section(section: Section, key: str, rows: int = SLIDE_ROWS) -> None:
-    """One section in large type: cards, chart, sentence, the first rows of its table."""
+def _alert(section: Section) -> None:
+    if section.alert:
+        getattr(st, section.alert[0])(section.alert[1])
+
+
+def _slide_table(section: Section, rows: int) -> None:
+    shown = section.table.shown().head(rows)
+    shown = shown.map(lambda v: v if not isinstance(v, str) or len(v) <= SLIDE_CELL else v[:SLIDE_CELL - 1] + "…")
+    st.table(shown.style.hide(axis="index"))
+
+
+def slide_section(section: Section, key: str, rows: int = SLIDE_ROWS, wide: bool = False) -> None:
+    """One section in large type: cards, chart, sentence, the first rows of its table; on a whole slide (wide)
+    a chart and a table stand side by side."""
     if section.title:
         st.subheader(section.title)
     if section.is_empty:
         st.info(i18n.t(section.empty, ui.lang()))
         return
+    _alert(section)
     if section.metrics:
         per_row = min(len(section.metrics), 3)
         for start in range(0, len(section.metrics), per_row):
@@ -120,14 +135,23 @@ def slide_section(section: Section, key: str, rows: int = SLIDE_ROWS) -> None:
                 column.metric(card.label, card.value, delta=card.delta, border=True,
                               delta_color={True: "green", False: "red", None: "gray"}[card.good],
                               delta_arrow="off" if card.rising is None else ("up" if card.rising else "down"))
-    if section.figure is not None and hasattr(section.figure, "to_plotly_json"):
+    chart = section.figure is not None and hasattr(section.figure, "to_plotly_json")
+    table = section.table is not None and not section.table.collapsed  # details stay in the record, off the slide
+    if wide and chart and table:
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            ui.chart(_big(section.figure), key=key)
+        with right:
+            if section.summary:
+                st.markdown(section.summary)
+            _slide_table(section, rows)
+        return
+    if chart:
         ui.chart(_big(section.figure), key=key)
     if section.summary:
         st.markdown(section.summary)
-    if section.table is not None and not section.table.collapsed:  # details stay in the record, off the slide
-        shown = section.table.shown().head(rows)
-        shown = shown.map(lambda v: v if not isinstance(v, str) or len(v) <= SLIDE_CELL else v[:SLIDE_CELL - 1] + "…")
-        st.table(shown.style.hide(axis="index"))
+    if table:
+        _slide_table(section, rows)
 
 
 def slide(shown: Screen, number: int, total: int, key: str) -> None:
@@ -137,7 +161,7 @@ def slide(shown: Screen, number: int, total: int, key: str) -> None:
         st.markdown(f":material/history: {shown.change}")
     sections = list(shown.sections)
     if len(sections) == 1:
-        slide_section(sections[0], f"{key}_0")
+        slide_section(sections[0], f"{key}_0", wide=True)
         return
     if all(s.figure is None for s in sections):
         # Lists only (decisions and action items): one under the other, full width, fewer rows each.

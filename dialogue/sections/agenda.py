@@ -10,10 +10,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dialogue import charts, i18n, kpi, meetings
-from dialogue.sections import Context, Section, Table, as_of, empty, profile, register
+from dialogue.sections import (
+    Context,
+    Section,
+    Table,
+    as_of,
+    bottlenecks,
+    complaints,
+    empty,
+    profile,
+    register,
+    rollout,
+    section,
+)
 from dialogue.sections import overview as national_kpis
 
 BELOW_SHOWN = 20
+# The columns of the pages' long tables that a slide has room for.
+DELAYED_COLUMNS = ("item_id", "programme_label", "place", "delay_days", "bottleneck_ids")
+OLDEST_COLUMNS = ("bottleneck_id", "kind_label", "age_days", "place", "responsible_label", "rollout_item_id")
 
 
 @dataclass(frozen=True)
@@ -37,11 +52,11 @@ def sections(ctx: Context, item: str, meeting_id: str) -> list[Section]:
     if item == "below_threshold":
         return [below_threshold(ctx)] if ctx.region is None else [profile.kpis(ctx)]
     if item == "complaint_spikes":
-        return [profile.complaints(ctx)]
+        return [profile.narrow(complaints.spikes(ctx), ("label", "month", "complaints", "ratio"))]
     if item == "delayed_rollout":
-        return [profile.rollout(ctx), delayed_items(ctx)]
+        return [profile.rollout(ctx), profile.narrow(rollout.delayed(ctx, None), DELAYED_COLUMNS)]
     if item == "oldest_bottlenecks":
-        return [profile.bottlenecks(ctx)]
+        return [bottlenecks.ages(ctx), profile.narrow(bottlenecks.log(ctx), OLDEST_COLUMNS)]
     if item == "actions_due":
         return [register.carried(ctx, meeting_id)]
     if item == "aob":
@@ -69,6 +84,7 @@ def screen(ctx: Context, meeting: dict, index: int, previous_figures: dict | Non
 
 # ---- the national screen's list of regions below their minimum ---------------------------------------
 
+@section
 def below_threshold(ctx: Context) -> Section:
     """The regions with KPIs below their regional minimum, most first, against the period before."""
     heading = ctx.t("meeting.below_title")
@@ -92,27 +108,6 @@ def below_threshold(ctx: Context) -> Section:
                   name="regions_below_threshold", collapsed=ctx.t("meeting.below_table"))
     return Section("agenda.below", title=heading, figure=fig, summary=summary, table=table,
                    source=ctx.t("source.kpis"), as_of=as_of(ctx), data=now)
-
-
-def delayed_items(ctx: Context) -> Section:
-    """The rollout items longest behind plan, with what blocks them."""
-    heading = ctx.t("meeting.delayed_title")
-    frame = ctx.query("rollout/delayed_items", programme=None)
-    if frame.empty:
-        return empty("agenda.delayed", heading, "meeting.none_delayed")
-    shown = frame.sort_values("delay_days", ascending=False).head(6)
-    shown = shown.assign(programme_text=[ctx.t(f"rollout.programme_{p}") for p in shown.programme],
-                         place=ctx.place_labels(shown, "place"),
-                         delay_text=[ctx.t("common.unit_days", value=ctx.number(d)) for d in shown.delay_days],
-                         blocked=[ids if isinstance(ids, str) else "—" for ids in shown.bottleneck_ids])
-    table = Table(shown, {"item_id": "ID", "programme_text": ctx.t("meeting.col_programme"),
-                          "place": ctx.t("meeting.col_place"), "delay_text": ctx.t("meeting.col_delay"),
-                          "blocked": ctx.t("meeting.col_blocked_by")}, name="delayed_items",
-                  height=38 + 35 * len(shown))
-    summary = ctx.t("meeting.delayed_summary", count=int(frame.total_items.iloc[0]),
-                    blocked=ctx.number(int((frame.open_bottlenecks > 0).sum())))
-    return Section("agenda.delayed", title=heading, table=table, summary=summary, source=ctx.t("source.rollout"),
-                   as_of=as_of(ctx), data=frame)
 
 
 # ---- what changed since the previous meeting ---------------------------------------------------------

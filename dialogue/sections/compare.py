@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, kpi
-from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, profile
+from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, profile, section
 from dialogue.sections import overview as national_kpis
 
 SIDE_COLOURS = ("#00738C", "#E07A1F")
@@ -34,6 +34,7 @@ def _kpi_rows(ctx: Context) -> pd.DataFrame:
     return values[values.region_code == (ctx.region or NATIONAL)].set_index("kpi_code").loc[list(kpi.HEADLINE)]
 
 
+@section
 def kpis(a: Context, b: Context) -> Section:
     """The headline KPIs of both sides: the shares on one 0–100% scale, every KPI in the table."""
     heading = a.t("profile.compare_kpis_title")
@@ -58,6 +59,7 @@ def kpis(a: Context, b: Context) -> Section:
                    as_of=as_of(b), data=frame)
 
 
+@section
 def complaints(a: Context, b: Context) -> Section:
     """Complaints month by month over the year to each side's period end, on one scale."""
     heading = a.t("profile.compare_complaints_title")
@@ -82,6 +84,7 @@ def complaints(a: Context, b: Context) -> Section:
                    as_of=as_of(b), data=long)
 
 
+@section
 def rollout(a: Context, b: Context) -> Section:
     """Progress per programme of both sides on one 0–100% scale."""
     heading = a.t("profile.compare_rollout_title")
@@ -99,6 +102,7 @@ def rollout(a: Context, b: Context) -> Section:
                    data=long)
 
 
+@section
 def bottlenecks(a: Context, b: Context) -> Section:
     """Open bottlenecks by kind, both sides on one scale."""
     heading = a.t("profile.compare_bottlenecks_title")
@@ -117,6 +121,7 @@ def bottlenecks(a: Context, b: Context) -> Section:
                    as_of=as_of(b), data=long)
 
 
+@section
 def differences(a: Context, b: Context) -> Section:
     """The main differences in sentences: speed, KPIs met, complaints, late programmes, open bottlenecks."""
     heading = a.t("profile.compare_differences_title")

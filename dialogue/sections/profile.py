@@ -6,11 +6,14 @@ For the country (region None) the same blocks speak for Kazakhstan. Each block n
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dialogue import charts, i18n, kpi, periods
-from dialogue.sections import NATIONAL, Context, Metric, Section, Table, as_of, empty
+from dialogue.sections import NATIONAL, Context, Metric, Section, Table, as_of, empty, section
+from dialogue.sections import bottlenecks as bottleneck_pages
 from dialogue.sections import overview as national_kpis
 
 SPIKE_MONTHS = 12
@@ -22,9 +25,21 @@ ITEMS_SHOWN = 8
 DUE_AHEAD_DAYS = 31
 # The page each block summarises (views/<url>.py), opened with the same filters.
 LINKS = {"profile.kpis": "quality", "profile.complaints": "complaints", "profile.rollout": "rollout",
-         "profile.bottlenecks": "bottlenecks", "profile.akimat": "bottlenecks", "profile.actions": "actions"}
+         "profile.bottlenecks": "bottlenecks", "bottlenecks.akimat_list": "bottlenecks", "profile.actions": "actions"}
+AKIMAT_COLUMNS = ("bottleneck_id", "kind_label", "place", "age_days", "overdue_days", "rollout_item_id")
 TILE_HEIGHT = 250
 ROW_WIDTHS = (1.45, 1, 1.05, 1.2)   # the quality table needs the most room, the bottleneck list next
+
+
+def narrow(section: Section, columns: tuple[str, ...], rows: int | None = None) -> Section:
+    """The same section with only some of its table's columns (and rows), shown open: what a tile or a slide
+    has room for (the page's section keeps every column)."""
+    if section.table is None:
+        return section
+    table = section.table
+    kept = {key: label for key, label in table.columns.items() if key in columns}
+    return replace(section, table=replace(table, columns=kept, collapsed=None, limit=rows or table.limit,
+                                          formats={k: f for k, f in table.formats.items() if k in kept}))
 
 
 def headline_row(ctx: Context) -> list[Section]:
@@ -33,8 +48,10 @@ def headline_row(ctx: Context) -> list[Section]:
 
 
 def lists(ctx: Context) -> list[Section]:
-    """Below the row: the akimat's own list and the action items due."""
-    return [akimat(ctx), actions_due(ctx)]
+    """Below the row: the akimat's own list (the bottlenecks page's, fewer columns) and the action items due."""
+    akimat = narrow(bottleneck_pages.akimat_list(ctx), AKIMAT_COLUMNS, ITEMS_SHOWN)
+    # Titled even when nothing is open: in a tile, the box alone would not say which list is empty.
+    return [akimat if akimat.title else replace(akimat, title=ctx.t("bottlenecks.akimat_list")), actions_due(ctx)]
 
 
 def title(ctx: Context) -> str:
@@ -44,6 +61,7 @@ def title(ctx: Context) -> str:
 
 # ---- quality ---------------------------------------------------------------------------------
 
+@section
 def kpis(ctx: Context) -> Section:
     """The headline KPIs against the 2027 target, with the national figure and the rank among the 20 regions."""
     heading = ctx.t("profile.kpis_title")
@@ -97,6 +115,7 @@ def complaint_months(ctx: Context) -> pd.DataFrame:
     return totals
 
 
+@section
 def complaints(ctx: Context) -> Section:
     """Complaints in the period against the period before, month by month, spike months in red."""
     heading = ctx.t("profile.complaints_title")
@@ -148,6 +167,7 @@ def programme_outlook(ctx: Context) -> pd.DataFrame:
         [p for p in PROGRAMMES if p in set(frame.programme)]).reset_index()
 
 
+@section
 def rollout(ctx: Context) -> Section:
     """Progress per programme; the bar's colour says whether the current pace meets the deadline."""
     heading = ctx.t("profile.rollout_title")
@@ -214,10 +234,6 @@ def _bottleneck_table(ctx: Context, frame: pd.DataFrame, name: str, limit: int) 
                       for d in shown.overdue_days])
     columns = {"kind_text": ctx.t("profile.col_kind"), "age_text": ctx.t("profile.col_age"),
                "blocks": ctx.t("profile.col_blocks")}
-    if name == "profile_akimat":
-        columns = {"bottleneck_id": "ID", "kind_text": ctx.t("profile.col_kind"), "place": ctx.t("profile.col_place"),
-                   "age_text": ctx.t("profile.col_age"), "overdue_text": ctx.t("profile.col_overdue"),
-                   "blocks": ctx.t("profile.col_blocks")}
     return Table(shown, columns, name=name, height=38 + 35 * max(len(shown), 1))
 
 
@@ -227,6 +243,7 @@ def _blocks(ctx: Context, row) -> str:
     return f"{ctx.t(f'rollout.programme_{row.programme}')} · {row.rollout_item_id}"
 
 
+@section
 def bottlenecks(ctx: Context) -> Section:
     """Open bottlenecks, oldest first, with the rollout items they block."""
     heading = ctx.t("profile.bottlenecks_title")
@@ -245,20 +262,6 @@ def bottlenecks(ctx: Context) -> Section:
                    source=ctx.t("source.bottlenecks"), as_of=as_of(ctx), data=frame)
 
 
-def akimat(ctx: Context) -> Section:
-    """The akimat's own list: bottlenecks where the akimat must act, open, overdue first."""
-    heading = ctx.t("profile.akimat_title" if ctx.region else "profile.akimats_title")
-    frame = open_bottlenecks(ctx, "akimat")
-    if frame.empty:
-        return empty("profile.akimat", heading, "profile.no_akimat")
-    frame = frame.sort_values(["is_overdue", "age_days"], ascending=[False, False])
-    overdue = int(frame.is_overdue.sum())
-    summary = ctx.t("profile.akimat_summary", count=len(frame), overdue=ctx.number(overdue))
-    return Section("profile.akimat", title=heading, summary=summary,
-                   table=_bottleneck_table(ctx, frame, "profile_akimat", ITEMS_SHOWN),
-                   source=ctx.t("source.bottlenecks"), as_of=as_of(ctx), data=frame)
-
-
 # ---- action items ----------------------------------------------------------------------------
 
 def due_items(ctx: Context) -> pd.DataFrame:
@@ -268,6 +271,7 @@ def due_items(ctx: Context) -> pd.DataFrame:
     return items[(items.status == "open") & (pd.to_datetime(items.due_on) <= horizon)]
 
 
+@section
 def actions_due(ctx: Context) -> Section:
     """The action items due: overdue first, then those due within a month."""
     heading = ctx.t("profile.actions_title")

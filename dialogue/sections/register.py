@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from dialogue import kpi, periods
-from dialogue.sections import Context, Section, Table, empty
+from dialogue.sections import Context, Section, Table, empty, section
 
 LIST_LIMIT = 200
 
@@ -91,6 +91,7 @@ def _about(ctx: Context, row) -> str:
     return " · ".join(parts)
 
 
+@section
 def carried(ctx: Context, meeting_id: str) -> Section:
     """The action items of earlier meetings of the same kind still open: on the agenda by themselves."""
     heading = ctx.t("meeting.carried_title")
@@ -103,6 +104,7 @@ def carried(ctx: Context, meeting_id: str) -> Section:
                    source=ctx.t("source.actions"), as_of=ctx.as_of_date, data=items)
 
 
+@section
 def recorded(ctx: Context, meeting_id: str) -> Section:
     """The action items taken down at this meeting."""
     heading = ctx.t("meeting.items_title")
@@ -114,6 +116,7 @@ def recorded(ctx: Context, meeting_id: str) -> Section:
                    data=items)
 
 
+@section
 def decisions(ctx: Context, meeting_id: str) -> Section:
     """The decisions taken at this meeting, in order."""
     heading = ctx.t("meeting.decisions_title")
