@@ -113,7 +113,7 @@ def test_overview_map_is_drawn_and_clickable(server, browser):
         context.close()
 
 
-@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks"])
+@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks", "profile", "meeting"])
 def test_narrow_window(server, browser, url):
     """A phone-width window, long Kazakh names (Abai region): no error, nothing wider than the window."""
     spec = next(p for p in PAGES if p.url == url)
