@@ -160,7 +160,7 @@ def test_a_missing_warehouse_is_created_on_first_read(tmp_path):
 
 
 def test_an_edit_that_cannot_get_the_file_says_so_and_keeps_the_form(small_copy, tmp_path, monkeypatch):
-    from tests.test_auth import add, app, sign_in, texts
+    from tests.apps import add, app, sign_in, texts
 
     monkeypatch.setenv("DIALOGUE_USERS", str(tmp_path / "users.json"))
     add("ak23", "akimat", region="KZ-23")

@@ -11,9 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dialogue import access, auth, cli
+from tests.apps import PASSWORD, add, app, sign_in, texts
 from tests.conftest import ROOT
-
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture
@@ -23,9 +22,7 @@ def users_file(tmp_path, monkeypatch):
     return path
 
 
-def add(name, role, region=None, operator=None, email=None, password=PASSWORD):
-    return auth.add_user(name, role, password, region_code=region, operator_code=operator, oidc_email=email,
-                         known_regions=["KZ-23", "KZ-61"], known_operators=["op_a", "op_b"])
+
 
 
 def users_cli(db_path, users_path, *argv, stdin=None, monkeypatch=None):
@@ -151,28 +148,6 @@ def test_permission_matrix():
 
 
 # ---- the app: sign-in, public read off, edit pages ---------------------------------------------------------
-
-def app(db_path, monkeypatch, page=None, **query):
-    monkeypatch.setenv("DIALOGUE_DB", str(db_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def sign_in(at, name, password=PASSWORD):
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    at.button(key="auth_submit").click()
-    return at.run()
-
-
-def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
-
 
 def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatch):
     add("viewer1", "viewer")
