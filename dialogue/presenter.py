@@ -36,7 +36,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-slide_keys_hidden { display: none !important; }
 .st-key-slide_nav button p { font-size: 28px !important; }
 table { width: 100%; }
-[data-testid="stMain"] td, [data-testid="stMain"] th { max-width: none !important; }
+[data-testid="stMain"] td [data-testid="stMarkdownContainer"] { max-width: 60vw !important; width: auto !important; }
 </style>"""
 
 

@@ -27,7 +27,7 @@ from dialogue.sections import overview as national_kpis
 
 BELOW_SHOWN = 20
 # The columns of the pages' long tables that a slide has room for.
-DELAYED_COLUMNS = ("item_id", "programme_label", "place", "delay_days", "bottleneck_ids")
+DELAYED_COLUMNS = ("item_id", "place", "delay_days", "to_act", "bottleneck_ids")
 OLDEST_COLUMNS = ("bottleneck_id", "kind_label", "age_days", "place", "responsible_label", "rollout_item_id")
 
 
