@@ -23,6 +23,8 @@ PASSWORD = "council-demo-pass-2026"
 ITEMS = ("Operator A to publish the 4G plan for Zhylyoi district",
          "Akimat of Atyrau to allocate the land plots for six masts",
          "Ministry to propose deemed approval of mast permits after 60 days")
+# Each item's owner, and what it is about besides the country: a bottleneck, a programme.
+DETAILS = (("Operators", None, None), ("Akimat", "B-00441", None), ("Ministry", None, "4G in settlements"))
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +134,13 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         page.get_by_role("link", name="Meeting record").click()
         page.wait_for_function("() => location.pathname.endsWith('/meeting')", timeout=30000)
         settle(page)
-        for text in ITEMS:
+        for text, (owner, bottleneck, programme) in zip(ITEMS, DETAILS):
             page.get_by_role("textbox", name="Action item", exact=True).fill(text)
+            choose(page, "Owner", owner)
+            if bottleneck:
+                page.get_by_role("textbox", name="Bottleneck (ID, optional)").fill(bottleneck)
+            if programme:
+                choose(page, "Programme", programme)
             page.locator('[data-testid="stFormSubmitButton"] button', has_text="Record the action item").click()
             page.get_by_text(re.compile(r"Action item A-\d+ recorded")).wait_for(timeout=30000)
             settle(page)
@@ -164,6 +171,7 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         tables = " ".join(c.text for t in Document(path).tables for r in t.rows for c in r.cells)
         assert "Minutes: Council of Operators" in text and "Operator A" in text
         assert all(item in tables for item in ITEMS)
+        assert "B-00441" in tables and "4G in settlements" in tables and "Ministry" in tables
         with page.expect_download() as download:
             page.get_by_role("button", name="Minutes (Markdown)").click()
         markdown = open(download.value.path(), encoding="utf-8").read()
