@@ -162,12 +162,13 @@ def _figure(section: Section, key: str) -> None:
 def _table(table: Table, key: str) -> None:
     if table.collapsed:
         with st.expander(table.collapsed):
-            _table_body(table, key)
+            show_table(table, key)
     else:
-        _table_body(table, key)
+        show_table(table, key)
 
 
-def _table_body(table: Table, key: str) -> None:
+def show_table(table: Table, key: str) -> None:
+    """A table with its CSV and Excel downloads."""
     config = {table.columns[col]: st.column_config.Column(alignment="right") for col in table.formats}
     st.dataframe(table.shown(), hide_index=True, width="stretch", height=table.height, column_config=config)
     downloads(table, key)
