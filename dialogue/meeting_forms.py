@@ -54,7 +54,6 @@ def create_form(ctx: Context, user: auth.User) -> None:
                                   max_chars=editing.TITLE_MAX, key="mt_new_title")
             attendees = st.text_area(ctx.t("meeting.attendees_hint"), key="mt_new_attendees", height=100)
             if st.form_submit_button(ctx.t("meeting.create"), type="primary", key="mt_new_save"):
-                st.session_state["_mt_created"] = True
                 ui.write(meetings.create, user, kind, region, held, period, lang, title, attendees, slot="meeting_new",
                          done=lambda mid: _remember(mid, ctx.t("meeting.created", id=mid)))
 
@@ -72,11 +71,11 @@ def agenda_editor(ctx: Context, user: auth.User, row: dict) -> None:
         c1, c2, c3 = st.columns([8, 1, 1], vertical_alignment="center")
         c1.markdown(f"**{i + 1}.** {agenda.item_title(ctx, item)}")
         if c2.button("↑", key=f"mt_up_{item}", disabled=i == 0, help=ctx.t("meeting.move_up")):
-            ui.write(meetings.set_agenda, user, row["meeting_id"], meetings.move(items, item, -1), slot="agenda",
-                     done=ctx.t("meeting.agenda_saved"))
+            ui.write(meetings.set_agenda, user, row["meeting_id"], meetings.move(items, item, -1), row["version"],
+                     slot="agenda", done=ctx.t("meeting.agenda_saved"))
         if c3.button("↓", key=f"mt_down_{item}", disabled=i == len(items) - 1, help=ctx.t("meeting.move_down")):
-            ui.write(meetings.set_agenda, user, row["meeting_id"], meetings.move(items, item, 1), slot="agenda",
-                     done=ctx.t("meeting.agenda_saved"))
+            ui.write(meetings.set_agenda, user, row["meeting_id"], meetings.move(items, item, 1), row["version"],
+                     slot="agenda", done=ctx.t("meeting.agenda_saved"))
 
 
 def attendees_form(ctx: Context, user: auth.User, row: dict) -> None:
@@ -84,7 +83,7 @@ def attendees_form(ctx: Context, user: auth.User, row: dict) -> None:
         text = st.text_area(ctx.t("meeting.attendees_hint"), value="\n".join(row["attendees"]), key="mt_att_text",
                             height=140)
         if st.form_submit_button(ctx.t("meeting.save_attendees"), key="mt_att_save"):
-            ui.write(meetings.set_attendees, user, row["meeting_id"], text, slot="register",
+            ui.write(meetings.set_attendees, user, row["meeting_id"], text, row["version"], slot="register",
                      done=ctx.t("meeting.attendees_saved"))
 
 

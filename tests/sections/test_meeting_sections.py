@@ -110,6 +110,8 @@ def test_reordering_the_agenda(con):
     moved = meetings.move(list(meetings.AGENDA_ITEMS), "actions_due", -5)
     saved = meetings.set_agenda(con, REGULATOR, meeting_id, moved)
     assert saved["agenda"][0] == "actions_due" and saved["version"] == 2
+    with pytest.raises(editing.Conflict):      # two organisers: the second one saw version 1
+        meetings.set_agenda(con, MINISTRY, meeting_id, list(meetings.AGENDA_ITEMS), expected_version=1)
     with pytest.raises(editing.InvalidChange):
         meetings.set_agenda(con, REGULATOR, meeting_id, ["national", "no_such_screen"])
     with pytest.raises(editing.InvalidChange):
