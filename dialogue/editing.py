@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -296,7 +296,14 @@ def create_meeting(con: duckdb.DuckDBPyConnection, user: auth.User | None, held_
                                            {"p": base + "%"}).fetchall()}
         meeting_id = base if base not in taken else next(f"{base}-{i}" for i in range(2, 1000)
                                                          if f"{base}-{i}" not in taken)
-        con.execute("insert into meeting values ($id, $day, $title)", {"id": meeting_id, "day": day, "title": title})
+        # A meeting recorded here is open, reviews the month before it and has the usual agenda (dialogue.meetings).
+        con.execute("""insert into meeting (meeting_id, held_on, title, kind, period_key, status, agenda, created_at,
+                                            created_by, version)
+                       values ($id, $day, $title, 'council', $period, 'open', $agenda, now(), $who, 1)""",
+                    {"id": meeting_id, "day": day, "title": title, "who": user.username,
+                     "period": f"{(day.replace(day=1) - timedelta(days=1)):%Y-%m}",
+                     "agenda": ["national", "below_threshold", "complaint_spikes", "delayed_rollout",
+                                "oldest_bottlenecks", "actions_due", "aob"]})
         db.bump_version(con)
     return meeting_id
 
@@ -314,8 +321,11 @@ def create_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, m
     note = clean_text(note, NOTE_MAX)
     when = now or datetime.now()
     with WRITE_LOCK, db.transaction(con):
-        if con.execute("select 1 from meeting where meeting_id = $m", {"m": meeting_id}).fetchone() is None:
+        found = con.execute("select closed_at from meeting where meeting_id = $m", {"m": meeting_id}).fetchone()
+        if found is None:
             raise NotFound(meeting_id)
+        if found[0] is not None:  # closed in the app: its record is frozen
+            raise InvalidChange("meeting_id", "closed", meeting_id)
         if region_code is not None and con.execute("select 1 from region where region_code = $r",
                                                    {"r": region_code}).fetchone() is None:
             raise InvalidChange("region_code", "not_allowed", region_code)

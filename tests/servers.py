@@ -27,10 +27,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path):
-    """`streamlit run app.py` on a free loopback port; yields its base URL, stops it afterwards."""
+def start_server(db_path, **extra_env):
+    """`streamlit run app.py` on a free loopback port (extra_env: e.g. DIALOGUE_USERS); yields its base URL,
+    stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "DIALOGUE_DB": str(db_path)}
+    env = {**os.environ, "DIALOGUE_DB": str(db_path), **extra_env}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],

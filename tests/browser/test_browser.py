@@ -76,7 +76,8 @@ def test_page_in_browser(server, browser, spec, query, tag):
 
 
 def test_overview_map_is_drawn_and_clickable(server, browser):
-    context, page, errors, outside = open_page(browser, page_url(server, PAGES[0], {"lang": "en"}))
+    overview = next(p for p in PAGES if p.url == "overview")
+    context, page, errors, outside = open_page(browser, page_url(server, overview, {"lang": "en"}))
     try:
         areas = page.locator(".choroplethlocation")
         assert areas.count() >= 20, "the 20 regions are drawn"
@@ -92,7 +93,7 @@ def test_overview_map_is_drawn_and_clickable(server, browser):
         context.close()
 
 
-@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks"])
+@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks", "profile", "meeting"])
 def test_narrow_window(server, browser, url):
     """A phone-width window, long Kazakh names (Abai region): no error, nothing wider than the window."""
     spec = next(p for p in PAGES if p.url == url)

@@ -161,7 +161,7 @@ def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatc
     assert [t.value for t in at.title] == ["Sign-in required"]
     at = sign_in(at, "viewer1")
     assert not at.exception
-    assert [t.value for t in at.title] == ["National overview"] and at.metric
+    assert [t.value for t in at.title] == ["All of Kazakhstan: the four domains"] and at.metric   # the profile
     at.switch_page("views/actions.py").run()
     assert [t.value for t in at.title] == ["Action items"]
 

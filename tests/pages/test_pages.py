@@ -10,6 +10,7 @@ from dialogue import ui
 from tests.conftest import ROOT
 
 PAGES = ui.page_specs()
+OVERVIEW = next(p for p in PAGES if p.url == "overview")
 
 
 def run_page(db_path, monkeypatch, page, **query):
@@ -24,7 +25,8 @@ def run_page(db_path, monkeypatch, page, **query):
 
 
 def test_pages_are_discovered():
-    assert PAGES and PAGES[0].url == "overview"
+    # The region profile is the landing page: `/?region=KZ-23` opens it.
+    assert PAGES and PAGES[0].url == "profile"
     assert len({p.url for p in PAGES}) == len(PAGES)
 
 
@@ -54,15 +56,15 @@ def test_hostile_url_parameters_are_ignored(small_db, monkeypatch):
 
 
 def test_overview_shows_headline_kpis(small_db, monkeypatch):
-    at = run_page(small_db, monkeypatch, PAGES[0], lang="en")
+    at = run_page(small_db, monkeypatch, OVERVIEW, lang="en")
     labels = [m.label for m in at.metric]
     assert "Median download speed" in labels and "Villages with fibre" in labels
     assert all(m.value not in ("", "—") for m in at.metric), [(m.label, m.value) for m in at.metric]
 
 
 def test_region_filter_changes_the_figures(small_db, monkeypatch):
-    national = run_page(small_db, monkeypatch, PAGES[0], lang="en")
-    region = run_page(small_db, monkeypatch, PAGES[0], lang="en", region="KZ-71")
+    national = run_page(small_db, monkeypatch, OVERVIEW, lang="en")
+    region = run_page(small_db, monkeypatch, OVERVIEW, lang="en", region="KZ-71")
     assert [m.value for m in national.metric] != [m.value for m in region.metric]
 
 

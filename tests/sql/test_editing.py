@@ -36,7 +36,7 @@ def con(blank_con):
                                              opened_on, due_on, status, version, load_id)
                      values (?, 'land_plot', ?, ?, ?, 'akimat', '2026-03-01', '2026-06-30', 'open', 1, ?)""",
                   [bid, kato, region, op, load])
-    c.execute("insert into meeting values ('M-2026-10', '2026-10-13', 'Council of Operators')")
+    c.execute("insert into meeting (meeting_id, held_on, title) values ('M-2026-10', '2026-10-13', 'Council of Operators')")
     c.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on, status)
                  values ('A-0007', 'M-2026-10', 'KZ-23', 'bottlenecks', 'Allocate the plots', 'akimat',
                          '2026-11-30', 'open'),
@@ -297,7 +297,7 @@ def test_conflict_message_names_who_and_when():
 
 @pytest.fixture
 def agenda(con):
-    con.execute("insert into meeting values ('M-2026-09', '2026-09-08', 'Council')")
+    con.execute("insert into meeting (meeting_id, held_on, title) values ('M-2026-09', '2026-09-08', 'Council')")
     con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on, status)
                    values ('A-0001', 'M-2026-09', 'KZ-23', 'quality', 'a', 'operator', '2026-10-01', 'done'),
                           ('A-0002', 'M-2026-09', 'KZ-23', 'quality', 'b', 'operator', '2026-10-01', 'open'),
