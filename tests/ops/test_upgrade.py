@@ -22,6 +22,15 @@ PREVIOUS_RELEASE = "6acc382"
 REPO = Path(__file__).resolve().parents[2]
 VILLAGE = "231035100"
 
+# Migration 009 corrects the urban/rural class of speed tests in city and town akimats: that column changes
+# on purpose; every other value of every row stays as it was.
+CORRECTED = {"speed_test": ("is_rural",)}
+
+
+def kept_columns(con) -> dict[str, list[str]]:
+    """Every column of every table but those a migration corrects on purpose."""
+    return {t: [c for c in cols if c not in CORRECTED.get(t, ())] for t, cols in columns(con).items()}
+
 
 @pytest.fixture(scope="module")
 def previous_tree(tmp_path_factory) -> Path:
@@ -82,6 +91,8 @@ def test_the_previous_release_warehouse_upgrades_without_losing_a_row(previous_w
     try:
         old_columns = columns(con)
         before = fingerprint(con)
+        kept = kept_columns(con)
+        before_kept = fingerprint(con, kept)
         assert "demo_version" not in old_columns["warehouse_state"]
     finally:
         con.close()
@@ -96,7 +107,7 @@ def test_the_previous_release_warehouse_upgrades_without_losing_a_row(previous_w
 
     assert schema_versions(path) == list(range(1, latest + 1))
     assert schema_rows(path)[:7] == old_schema_rows
-    assert without_schema_version(read_fingerprint(path, old_columns)) == without_schema_version(before), \
+    assert without_schema_version(read_fingerprint(path, kept)) == without_schema_version(before_kept), \
         "a row was lost or changed by the upgrade"
     after = read_fingerprint(path)
     # Every table of the previous release is still there with its rows (new releases may add tables).
@@ -105,14 +116,15 @@ def test_the_previous_release_warehouse_upgrades_without_losing_a_row(previous_w
     held = backup.contents(path)
     assert [r[2] for r in held.real_loads] == ["october.csv"] and not held.demo_only
     assert cli("demo", "--scale", "small", db_path=path).returncode == 1
-    assert without_schema_version(read_fingerprint(path, old_columns)) == without_schema_version(before)
+    assert without_schema_version(read_fingerprint(path, kept)) == without_schema_version(before_kept)
 
 
 def test_a_failed_migration_leaves_the_warehouse_as_it_was(previous_warehouse, monkeypatch):
     path = previous_warehouse
     con = duckdb.connect(str(path), read_only=True)
     try:
-        old_columns, before = columns(con), fingerprint(con)
+        old_columns = kept_columns(con)
+        before = fingerprint(con, old_columns)
     finally:
         con.close()
     old_schema_rows = schema_rows(path)
@@ -143,7 +155,8 @@ def test_a_failed_migration_leaves_the_warehouse_as_it_was(previous_warehouse, m
 def test_a_backup_of_the_previous_release_restores_upgraded(previous_warehouse, tmp_path):
     con = duckdb.connect(str(previous_warehouse), read_only=True)
     try:
-        old_columns, before = columns(con), fingerprint(con)
+        old_columns = kept_columns(con)
+        before = fingerprint(con, old_columns)
     finally:
         con.close()
     made = backup.backup(previous_warehouse, tmp_path / "backups")   # a backup never migrates what it copies
