@@ -1,0 +1,133 @@
+"""What a briefing pack holds: its chapters, each a list of section builders, in reading order.
+
+A pack is the same sections as the pages, put on paper; the writers (pdf, pptx, xlsx) take any list of
+Sections. Empty sections are left out; a chapter with nothing to show says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from dialogue.sections import Context, Section, changes, overview, quality
+from dialogue.sections import actions as council
+
+Builder = Callable[[Context], Section]
+# The KPI a pack maps and ranks: the first of these with values for the scope.
+MAP_KPIS = ("median_download_mbps", "settlements_4g_pct", "fibre_villages_pct")
+
+
+def _mapped_kpi(ctx: Context) -> str:
+    for code in MAP_KPIS:
+        if quality._one_kpi(ctx, code).value.notna().any():
+            return code
+    return MAP_KPIS[0]
+
+
+def quality_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    code = _mapped_kpi(ctx)
+    return [
+        ("overview.headline", overview.headline),
+        ("quality.matrix", quality.matrix),
+        ("quality.map", lambda c: quality.kpi_map(c, code)),
+        ("quality.ranking", lambda c: quality.kpi_ranking(c, code)),
+        ("overview.download_trend", overview.download_trend),
+        ("overview.slow_trend", overview.slow_trend),
+        ("quality.trend_operator", lambda c: quality.trend(c, "operator", "median_download_mbps")),
+        ("quality.trend_technology", lambda c: quality.trend(c, "technology", "median_download_mbps")),
+        ("quality.gap", quality.urban_rural_gap),
+        ("quality.bands", quality.speed_bands),
+    ]
+
+
+def actions_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    return [("actions.figures", council.in_figures), ("actions.by_meeting", council.by_meeting)]
+
+
+# (chapter key, its builders). Complaints, rollout, bottlenecks and the business survey join here as
+# their sections land.
+CHAPTERS: list[tuple[str, Callable[[Context], list[tuple[str, Builder]]]]] = [
+    ("quality", quality_chapter),
+    ("actions", actions_chapter),
+]
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    sections: list[Section]
+
+
+@dataclass
+class Pack:
+    """Everything the writers need: the scope in words, the summary, the chapters."""
+
+    ctx: Context
+    title: str
+    scope: str
+    period: str
+    summary: Section
+    chapters: list[Chapter]
+    is_demo: bool = False
+    built_on: date = field(default_factory=date.today)
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
+
+    @property
+    def as_of(self) -> date | None:
+        return self.summary.as_of
+
+    def sections(self) -> list[Section]:
+        return [s for chapter in self.chapters for s in chapter.sections]
+
+    def t(self, key: str, **values) -> str:
+        return self.ctx.t(key, **values)
+
+
+def cached(run: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """A query runner that runs each (question, parameters) once: a pack asks for the same KPI table
+    from many sections (the screen's st.cache_data does the same for pages)."""
+    results: dict = {}
+
+    def cached_run(name: str, **params) -> pd.DataFrame:
+        key = (name, tuple(sorted((k, str(v)) for k, v in params.items())))
+        if key not in results:
+            results[key] = run(name, **params)
+        return results[key].copy()
+
+    return cached_run
+
+
+def file_stem(region: str | None, period_key: str, lang: str) -> str:
+    """'pack_KZ-23_2026-Q3_ru' ('KZ' for the country)."""
+    return f"pack_{region or 'KZ'}_{period_key}_{lang}"
+
+
+def build(ctx: Context, is_demo: bool = False, progress: Callable[[int, int, str], None] | None = None) -> Pack:
+    """Build every section of the pack; `progress(done, total, name)` is told after each one."""
+    ctx = Context(ctx.region, ctx.period, ctx.lang, ctx.as_of_date, cached(ctx.run))
+    plan = [(key, chapter(ctx)) for key, chapter in CHAPTERS]
+    total = 1 + sum(len(builders) for _, builders in plan)
+    summary = changes.summary(ctx)
+    done = 1
+    if progress:
+        progress(done, total, summary.title or "")
+    chapters = []
+    for key, builders in plan:
+        sections = []
+        for _name, builder in builders:
+            section = builder(ctx)
+            done += 1
+            if progress:
+                progress(done, total, section.title or ctx.t(f"packs.chapter_{key}"))
+            if not section.is_empty:
+                sections.append(section)
+        chapters.append(Chapter(key, ctx.t(f"packs.chapter_{key}"), sections))
+    return Pack(ctx, ctx.t("packs.pack_title"), ctx.region_name(ctx.region), ctx.period.label(ctx.lang), summary,
+                chapters, is_demo=is_demo, built_on=ctx.as_of_date)
