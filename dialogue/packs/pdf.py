@@ -567,13 +567,14 @@ def _map(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
         return
     xs = [p[0] for pts in shown for p in pts]
     ys = [p[1] for pts in shown for p in pts]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     map_w = w - 30
-    scale_k = min(map_w / ((max(xs) - min(xs)) or 1), h / ((max(ys) - min(ys)) or 1))
-    ox = x + (map_w - (max(xs) - min(xs)) * scale_k) / 2
-    oy = y + (h - (max(ys) - min(ys)) * scale_k) / 2
+    scale_k = min(map_w / ((x1 - x0) or 1), h / ((y1 - y0) or 1))
+    ox = x + (map_w - (x1 - x0) * scale_k) / 2
+    oy = y + (h - (y1 - y0) * scale_k) / 2
 
     def place(p):
-        return ox + (p[0] - min(xs)) * scale_k, oy + (max(ys) - p[1]) * scale_k
+        return ox + (p[0] - x0) * scale_k, oy + (y1 - p[1]) * scale_k
 
     doc.set_line_width(0.15)
     doc.set_draw_color(255, 255, 255)
@@ -581,7 +582,7 @@ def _map(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
     with doc.rect_clip(x, y, map_w, h):
         for code, pts in shapes:
             value = values.get(code)
-            if value is None and not _inside(pts, xs, ys):
+            if value is None and not _inside(pts, (x0, x1, y0, y1)):
                 continue
             fill = interpolate(scale, (value - low) / ((high - low) or 1)) if value is not None else "#EEF0F2"
             doc.set_fill_color(*rgb(fill))
@@ -609,6 +610,7 @@ def _map(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
     doc.cell(26, 3, chart.value_title, align="C")
 
 
-def _inside(pts, xs, ys) -> bool:
+def _inside(pts, frame) -> bool:
     """Whether a neighbouring shape overlaps the mapped area's frame (drawn as context, greyed)."""
-    return any(min(xs) <= px <= max(xs) and min(ys) <= py <= max(ys) for px, py in pts)
+    x0, x1, y0, y1 = frame
+    return any(x0 <= px <= x1 and y0 <= py <= y1 for px, py in pts)
