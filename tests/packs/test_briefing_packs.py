@@ -211,3 +211,23 @@ def test_every_kazakh_letter_survives_the_pdf(pack_db, tmp_path):
     finally:
         con.close()
     assert set(letters) <= set(pdf_text(path))
+
+
+def test_packs_page_builds_the_pack_and_offers_three_downloads(pack_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dialogue import ui
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("DIALOGUE_DB", str(pack_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params.update({"region": "KZ-23", "period": PERIOD, "lang": "kk"})
+    at.run()
+    at.switch_page(next(p.path for p in ui.page_specs() if p.url == "packs"))
+    at.run()
+    assert not at.exception
+    at.button(key="packs_build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    files = at.session_state["packs_built"][stem("KZ-23", "kk")]
+    assert set(files) == {"pdf", "pptx", "xlsx"}
+    assert files["pdf"][:5] == b"%PDF-" and files["pptx"][:2] == files["xlsx"][:2] == b"PK"
