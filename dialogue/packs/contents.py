@@ -7,7 +7,7 @@ Sections. Empty sections are left out; a chapter with nothing to show says so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -27,12 +27,21 @@ def _mapped_kpi(ctx: Context) -> str:
     return MAP_KPIS[0]
 
 
+def _named(ctx: Context, section: Section, code: str) -> Section:
+    """A map's title with the KPI it shows (on screen a chooser above it says which)."""
+    if section.is_empty:
+        return section
+    name = ctx.t(f"kpi.name_{code}")
+    return replace(section, title=ctx.t("packs.map_districts", kpi=name) if ctx.region
+                   else ctx.t("overview.map_title", kpi=name))
+
+
 def quality_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     code = _mapped_kpi(ctx)
     return [
         ("overview.headline", overview.headline),
         ("quality.matrix", quality.matrix),
-        ("quality.map", lambda c: quality.kpi_map(c, code)),
+        ("quality.map", lambda c: _named(c, quality.kpi_map(c, code), code)),
         ("quality.ranking", lambda c: quality.kpi_ranking(c, code)),
         ("overview.download_trend", overview.download_trend),
         ("overview.slow_trend", overview.slow_trend),
@@ -109,6 +118,23 @@ def file_stem(region: str | None, period_key: str, lang: str) -> str:
     return f"pack_{region or 'KZ'}_{period_key}_{lang}"
 
 
+# Captions that speak to the screen (hover, click): left out on paper.
+SCREEN_ONLY = ("quality.matrix_hint", "quality.map_hint", "overview.map_hint", "complaints.map_hint",
+               "rollout.map_hint", "bottlenecks.map_hint", "business.map_hint")
+
+
+def for_paper(ctx: Context, section: Section) -> Section:
+    """The section without the captions that only make sense on screen."""
+    hints = [ctx.t(key) for key in SCREEN_ONLY if ctx.t(key) != key]
+    notes = []
+    for note in section.notes:
+        for hint in hints:
+            note = note.replace(f" · {hint}", "").replace(hint, "")
+        if note.strip(" ·"):
+            notes.append(note)
+    return replace(section, notes=tuple(notes)) if tuple(notes) != section.notes else section
+
+
 def build(ctx: Context, is_demo: bool = False, progress: Callable[[int, int, str], None] | None = None) -> Pack:
     """Build every section of the pack; `progress(done, total, name)` is told after each one."""
     ctx = Context(ctx.region, ctx.period, ctx.lang, ctx.as_of_date, cached(ctx.run))
@@ -127,7 +153,7 @@ def build(ctx: Context, is_demo: bool = False, progress: Callable[[int, int, str
             if progress:
                 progress(done, total, section.title or ctx.t(f"packs.chapter_{key}"))
             if not section.is_empty:
-                sections.append(section)
+                sections.append(for_paper(ctx, section))
         chapters.append(Chapter(key, ctx.t(f"packs.chapter_{key}"), sections))
     return Pack(ctx, ctx.t("packs.pack_title"), ctx.region_name(ctx.region), ctx.period.label(ctx.lang), summary,
                 chapters, is_demo=is_demo, built_on=ctx.as_of_date)

@@ -91,7 +91,7 @@ class _Document(FPDF):
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*rgb(colour))
         self.set_x(MARGIN)
-        self.multi_cell(BODY_W, height or size * 0.48, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(BODY_W, height or size * 0.48, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(gap)
 
     def room(self, height: float) -> None:
@@ -124,18 +124,18 @@ def _title_page(doc: _Document, pack: Pack) -> None:
     doc.set_text_color(255, 255, 255)
     doc.set_xy(MARGIN, 22)
     doc.set_font(FONT, "", 11)
-    doc.cell(BODY_W, 6, pack.t("common.app_title"), new_x="LMARGIN", new_y="NEXT")
+    doc.cell(BODY_W, 6, pack.t("common.app_title"), new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_font(FONT, "B", 26)
     doc.set_xy(MARGIN, 34)
-    doc.multi_cell(BODY_W, 11, pack.title, new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(BODY_W, 11, pack.title, new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_font(FONT, "", 12)
-    doc.multi_cell(BODY_W, 6, pack.t("packs.pack_subtitle"), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(BODY_W, 6, pack.t("packs.pack_subtitle"), new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_xy(MARGIN, 104)
     doc.set_text_color(*rgb(charts.INK))
     doc.set_font(FONT, "B", 20)
-    doc.multi_cell(BODY_W, 9, pack.scope, new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(BODY_W, 9, pack.scope, new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_font(FONT, "", 14)
-    doc.cell(BODY_W, 8, pack.period, new_x="LMARGIN", new_y="NEXT")
+    doc.cell(BODY_W, 8, pack.period, new_x="LMARGIN", new_y="NEXT", align="L")
     doc.ln(4)
     lang = pack.lang
     doc.para(pack.t("packs.figures_as_of", date=i18n.fmt_date(pack.as_of, lang),
@@ -146,7 +146,7 @@ def _title_page(doc: _Document, pack: Pack) -> None:
         doc.set_fill_color(*rgb("#FFF1DC"))
         doc.set_text_color(*rgb("#8A4B00"))
         doc.set_font(FONT, "", 9.5)
-        doc.multi_cell(BODY_W, 5.5, pack.t("packs.demo"), fill=True, padding=2.5, new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(BODY_W, 5.5, pack.t("packs.demo"), fill=True, padding=2.5, new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_y(max(doc.get_y() + 10, 170))
     doc.insert_toc_placeholder(_contents, pages=1, allow_extra_pages=True)
 
@@ -155,7 +155,7 @@ def _contents(doc: _Document, outline) -> None:
     doc.set_x(MARGIN)
     doc.set_font(FONT, "B", 12)
     doc.set_text_color(*rgb(charts.INK))
-    doc.cell(BODY_W, 8, doc.pack.t("packs.contents"), new_x="LMARGIN", new_y="NEXT")
+    doc.cell(BODY_W, 8, doc.pack.t("packs.contents"), new_x="LMARGIN", new_y="NEXT", align="L")
     doc.set_draw_color(*rgb(charts.GRID))
     for entry in outline:
         doc.set_font(FONT, "", 10.5)
@@ -171,7 +171,7 @@ def _chapter_heading(doc: _Document, title: str) -> None:
     doc.set_x(MARGIN + 6)
     doc.set_font(FONT, "B", 18 if len(title) < 40 else 15)
     doc.set_text_color(*rgb(charts.INK))
-    doc.multi_cell(BODY_W - 6, 9, title, new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(BODY_W - 6, 9, title, new_x="LMARGIN", new_y="NEXT", align="L")
     doc.ln(3)
 
 
@@ -187,7 +187,7 @@ def _summary_page(doc: _Document, section: Section) -> None:
         doc.set_x(MARGIN)
         doc.cell(5, 5.6, "•")
         doc.set_text_color(*rgb(charts.INK))
-        doc.multi_cell(BODY_W - 5, 5.6, plain(sentence), new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(BODY_W - 5, 5.6, plain(sentence), new_x="LMARGIN", new_y="NEXT", align="L")
         doc.ln(0.8)
     doc.ln(4)
     if section.table is not None:
@@ -267,7 +267,7 @@ def _metrics(doc: _Document, metrics: tuple[Metric, ...]) -> None:
             doc.set_xy(x + 2.5, y + 2)
             doc.set_font(FONT, "", 7.3)
             doc.set_text_color(*rgb(charts.MUTED))
-            doc.cell(w - 5, 3.6, card.label[:60])
+            doc.cell(w - 5, 3.6, _fit(doc, card.label, w - 5))
             doc.set_xy(x + 2.5, y + 6.5)
             doc.set_font(FONT, "B", 13)
             doc.set_text_color(*rgb(charts.INK))
@@ -282,7 +282,7 @@ def _metrics(doc: _Document, metrics: tuple[Metric, ...]) -> None:
                 doc.set_xy(x + 2.5, y + 17.3)
                 doc.set_font(FONT, "", 6.3)
                 doc.set_text_color(*rgb(charts.MUTED))
-                doc.cell(w - 5, 3.4, plain(card.note)[:80])
+                doc.cell(w - 5, 3.4, _fit(doc, plain(card.note), w - 5))
         doc.set_y(y + h + gap)
     doc.ln(1)
 
@@ -593,6 +593,9 @@ def _map(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
         doc.set_line_width(0.6)
         for pts in outline:
             doc.polygon(pts, style="D")
+    # Leaving the clip restores the PDF's graphics state behind fpdf2's back: set the colours afresh.
+    doc.set_fill_color(255, 255, 255)
+    doc.set_draw_color(255, 255, 255)
     doc.set_line_width(0.2)
     # The colour key: a vertical ramp with the lowest and highest values.
     kx, ky, kh = x + w - 22, y + h * 0.15, h * 0.7
