@@ -141,9 +141,9 @@ def _summary_slide(slide, pack: Pack) -> None:
 
 def _chapter_slide(slide, pack: Pack, title: str, sections: list[Section]) -> None:
     _rect(slide, 0, 0, Inches(0.35), H, charts.PRIMARY)
-    _text(slide, Inches(1.0), Inches(2.6), Inches(11), Inches(1.0), title, 40, bold=True)
+    _text(slide, Inches(1.0), Inches(1.6), Inches(11), Inches(1.8), title, 40, bold=True, anchor=MSO_ANCHOR.BOTTOM)
     listed = [s.title for s in sections if s.title] or [pack.t("packs.chapter_empty")]
-    _text(slide, Inches(1.0), Inches(3.7), Inches(11), Inches(3.0), "\n".join(listed[:10]), 14, hex_colour=charts.MUTED)
+    _text(slide, Inches(1.0), Inches(3.7), Inches(11), Inches(3.3), "\n".join(listed[:12]), 14, hex_colour=charts.MUTED)
 
 
 def _section_slide(slide, pack: Pack, section: Section, chapter: str) -> None:
