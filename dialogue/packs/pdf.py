@@ -249,8 +249,28 @@ def _section(doc: _Document, section: Section) -> None:
     elif section.table is not None:
         _table(doc, section)
     for note in section.notes:
-        doc.para(plain(note), size=7.5, colour=charts.MUTED, gap=0.6)
+        _rich(doc, note, size=7.5)
     _footer_line(doc, section)
+
+
+TAG_COLOURS = {"green": charts.RAG_COLOURS["green"], "orange": charts.RAG_COLOURS["amber"],
+               "red": charts.RAG_COLOURS["red"], "gray": charts.RAG_COLOURS[None], "blue": charts.PRIMARY}
+
+
+def _rich(doc: _Document, markdown: str, size: float) -> None:
+    """A caption with its colour marks kept (':green[■] target met'), in muted type."""
+    doc.set_font(FONT, "", size)
+    doc.set_x(MARGIN)
+    position = 0
+    for match in re.finditer(r":([a-z]+)\[([^\]]*)\]", markdown):
+        doc.set_text_color(*rgb(charts.MUTED))
+        doc.write(size * 0.45, plain(markdown[position:match.start()]))
+        doc.set_text_color(*rgb(TAG_COLOURS.get(match.group(1), charts.MUTED)))
+        doc.write(size * 0.45, match.group(2))
+        position = match.end()
+    doc.set_text_color(*rgb(charts.MUTED))
+    doc.write(size * 0.45, plain(markdown[position:]))
+    doc.ln(size * 0.45 + 0.6)
 
 
 def _metrics(doc: _Document, metrics: tuple[Metric, ...]) -> None:
