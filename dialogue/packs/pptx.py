@@ -69,6 +69,8 @@ def write(pack: Pack) -> bytes:
     blank = deck.slide_layouts[6]
     _title_slide(deck.slides.add_slide(blank), pack)
     _summary_slide(deck.slides.add_slide(blank), pack)
+    if pack.summary.table is not None:
+        _table_slide(deck.slides.add_slide(blank), pack, pack.summary)
     for chapter in pack.chapters:
         _chapter_slide(deck.slides.add_slide(blank), pack, chapter.title, chapter.sections)
         for section in chapter.sections:
@@ -135,6 +137,35 @@ def _summary_slide(slide, pack: Pack) -> None:
     box = _text(slide, LEFT, Inches(1.8), BODY_W, Inches(5.0), "\n".join(f"•  {s}" for s in sentences), size)
     for paragraph in box.text_frame.paragraphs:
         paragraph.space_after = Pt(5)
+    _footer(slide, pack, section)
+    _notes(slide, pack, section)
+
+
+def _table_slide(slide, pack: Pack, section: Section, limit: int = 14) -> None:
+    """A section's table as a native table (the figures behind the sentences)."""
+    _headline(slide, pack.t("packs.chapter_summary"), section.subtitle or section.title or "")
+    shown = section.table.shown().head(limit)
+    numeric = {section.table.columns[k] for k in section.table.formats}
+    rows, cols = len(shown) + 1, len(shown.columns)
+    shape = slide.shapes.add_table(rows, cols, LEFT, Inches(1.8), BODY_W, Inches(0.4) * rows)
+    table = shape.table
+    widths = [3.0 if i == 0 else (2.2 if i == cols - 1 else 1.0) for i in range(cols)]
+    for i, share in enumerate(widths):
+        table.columns[i].width = int(BODY_W * share / sum(widths))
+    for r in range(rows):
+        for c in range(cols):
+            cell = table.cell(r, c)
+            header = shown.columns[c]
+            cell.text = str(header) if r == 0 else plain(str(shown.iloc[r - 1, c]))
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = colour("#EEF3F5" if r == 0 else ("#FFFFFF" if r % 2 else "#F7F9FA"))
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.RIGHT if header in numeric and r else PP_ALIGN.LEFT
+                for run in paragraph.runs:
+                    run.font.size = Pt(11 if r else 10)
+                    run.font.bold = r == 0
+                    run.font.name = FONT
+                    run.font.color.rgb = colour(charts.INK)
     _footer(slide, pack, section)
     _notes(slide, pack, section)
 

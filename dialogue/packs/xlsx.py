@@ -115,7 +115,7 @@ def _section_sheet(book: _Book, section: Section, title: str, notes_as_rows: boo
     elif chart is not None and chart.kind == "heatmap":
         col = _matrix_block(book, ws, chart)
     elif chart is not None and chart.kind == "map":
-        col = _map_block(book, ws, chart)
+        col = _map_block(book, ws, chart, name)
     elif section.metrics:
         col = _metrics_block(book, ws, section)
     if notes_as_rows and section.notes:
@@ -227,7 +227,8 @@ def _parse(text: str, lang: str) -> float | None:
         return None
 
 
-def _map_block(book: _Book, ws, chart: Chart) -> int:
+def _map_block(book: _Book, ws, chart: Chart, sheet: str) -> int:
+    """A map's figures as a table, sorted, with a bar chart of them (a map cannot be an Excel chart)."""
     ws.write_string(3, 0, book.pack.t("packs.map_as_table"), book.muted)
     ws.write_string(HEADER_ROW, 0, book.pack.t("packs.col_area"), book.header)
     ws.write_string(HEADER_ROW, 1, "KATO / ISO", book.header)
@@ -239,6 +240,20 @@ def _map_block(book: _Book, ws, chart: Chart) -> int:
         book.cell(ws, i, 2, value, 1)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 2, 14)
+    count = sum(r[2] is not None for r in rows)
+    if count:
+        bars = book.wb.add_chart({"type": "bar"})
+        first = HEADER_ROW + 1
+        bars.add_series({"name": [sheet, HEADER_ROW, 2], "categories": [sheet, first, 0, first + count - 1, 0],
+                         "values": [sheet, first, 2, first + count - 1, 2], "fill": {"color": charts.PRIMARY},
+                         "gap": 60, "data_labels": {"value": True, "num_format": "#,##0.0"}})
+        bars.set_title({"name": chart.title} if chart.title else {"none": True})
+        bars.set_legend({"none": True})
+        bars.set_y_axis({"reverse": True})
+        bars.set_x_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": charts.GRID}}})
+        bars.set_size({"width": 640, "height": max(320, 22 * count + 100)})
+        ws.insert_chart(HEADER_ROW + 1, 4, bars)
+        return 14
     return 3
 
 
