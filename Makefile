@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 DB     ?= data/warehouse.duckdb
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup demo lint clean
+.PHONY: run test setup demo lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 	@test -x /usr/bin/chromium || { echo "Chromium is required for the browser tests: apt-get install -y chromium"; exit 1; }
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m dialogue bench --scale large
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

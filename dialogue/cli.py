@@ -20,6 +20,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """The performance benchmark: a table, then one JSON line."""
+    from pathlib import Path
+
+    from dialogue import bench
+
+    result = bench.run(scale=args.scale, warehouse=Path(args.db) if args.db else None, cold_runs=args.cold,
+                       warm_runs=args.warm, sessions=args.sessions, processes=args.processes,
+                       browser=not args.no_browser)
+    bench.print_report(result)
+    return 0
+
+
 def _operator(args: argparse.Namespace) -> str:
     """Who runs the command: --as, else the OS user (recorded in the load log)."""
     import getpass
@@ -235,6 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--as-of", help="the day that counts as today, YYYY-MM-DD (default: today)")
     brief.add_argument("--timing", action="store_true", help="print the seconds each pack took, as JSON")
     brief.set_defaults(handler=cmd_brief)
+
+    bench = sub.add_parser("bench", help="performance benchmark: server time, CPU, browser, 30 sessions (JSON last)")
+    bench.add_argument("--scale", choices=("small", "default", "large"), default="large",
+                       help="demo warehouse to build and measure (--db measures a given warehouse instead)")
+    bench.add_argument("--cold", type=int, default=3, help="cold views per page (caches cleared)")
+    bench.add_argument("--warm", type=int, default=10, help="warm views per page")
+    bench.add_argument("--sessions", type=int, default=30, help="sessions at once in the load test")
+    bench.add_argument("--processes", type=int, default=2, help="app processes serving the warehouse")
+    bench.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
+    bench.set_defaults(handler=cmd_bench)
     return parser
 
 

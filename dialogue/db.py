@@ -115,6 +115,12 @@ def query_names() -> list[str]:
                   if SCHEMA not in p.parents and MODELS not in p.parents)
 
 
+@cache
+def declared_parameters(name: str) -> frozenset[str]:
+    """The $named parameters a named query declares."""
+    return frozenset(parameters_of(sql_text(name)))
+
+
 def parameters_of(sql: str) -> set[str]:
     """The $named parameters a query uses."""
     return set(_PARAM.findall(_STRING.sub("''", _COMMENT.sub("", sql))))
@@ -123,7 +129,7 @@ def parameters_of(sql: str) -> set[str]:
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run a named query on its own cursor with exactly the parameters it declares."""
     sql = sql_text(name)
-    wanted = parameters_of(sql)
+    wanted = declared_parameters(name)
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query {name!r} needs parameters {sorted(missing)}")

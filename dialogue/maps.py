@@ -4,6 +4,7 @@ no base-map tiles (pydeck map_provider=None) and a local topojson stub for plotl
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 
 import pandas as pd
@@ -45,6 +46,11 @@ def choropleth(frame: pd.DataFrame, level: str, lang: str, value_title: str, tit
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], hoverinfo="skip",
             marker={"line": {"color": charts.INK, "width": 3}},
         ))
+    values = pd.to_numeric(data["value"], errors="coerce").dropna()
+    if len(values) and (values % 1 == 0).all():
+        # Counts: whole-number ticks, never "0.2 bottlenecks".
+        fig.update_traces(colorbar={"tickformat": ",d", "dtick": max(1, math.ceil((values.max() - values.min()) / 5))},
+                          selector={"showscale": None})
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", bgcolor="white")
     charts.style(fig, lang, title, height)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0}, dragmode=False, clickmode="event+select")

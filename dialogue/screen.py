@@ -20,10 +20,10 @@ def context() -> Context:
     return Context(f.region, f.period, f.lang, ui.today(), ui.query)
 
 
-def page(title_key: str, ctx: Context) -> None:
-    """The page heading with the scope (region, period) it shows."""
+def page(title_key: str, ctx: Context, scope_note: str | None = None) -> None:
+    """The page heading with the scope (region, period) it shows, and what else bounds it (a survey's quarter)."""
     st.title(ctx.t(title_key))
-    st.caption(ctx.scope_name())
+    st.caption(ctx.scope_name() if scope_note is None else f"{ctx.scope_name()} · {scope_note}")
 
 
 def show(section: Section, key: str | None = None, heading: bool = True) -> None:
@@ -36,6 +36,8 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     if section.is_empty:
         st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
         return
+    if section.alert:
+        getattr(st, section.alert[0])(section.alert[1])
     _metrics(section)
     if section.figure is not None:
         _figure(section, key)
@@ -98,8 +100,9 @@ def _titled(figure) -> bool:
 
 
 def _metrics(section: Section) -> None:
-    widths = list(section.metric_widths) or [1] * (4 if len(section.metrics) == 4 else 3)
     cards = list(section.metrics)
+    # Up to four cards in one row, more in rows of three, unless the section gives the widths.
+    widths = list(section.metric_widths) or [1] * (len(cards) if 0 < len(cards) <= 4 else 3)
     for start in range(0, len(cards), len(widths)):
         for column, card in zip(st.columns(widths), cards[start:start + len(widths)]):
             with column:

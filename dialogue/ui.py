@@ -46,12 +46,23 @@ def _cached_query(name: str, params: tuple, version: int, warehouse: str) -> pd.
     return db.run(connection(), name, **dict(params))
 
 
+# How long a page may show the data as it was before a load or an edit: the version is read once per this
+# many seconds, not before every query.
+VERSION_SECONDS = 2
+
+
+@st.cache_data(show_spinner=False, ttl=VERSION_SECONDS, max_entries=8)
+def _data_version(warehouse: str) -> int:
+    return db.data_version(connection())
+
+
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query, cached by (query, the parameters it declares, data version, warehouse): a new
-    load shows at once, and parameters a question does not take do not split its cache."""
-    wanted = db.parameters_of(db.sql_text(name))
+    """Run a named query, cached by (query, the parameters it declares, data version, warehouse): a load
+    shows within VERSION_SECONDS, and parameters a question does not take do not split its cache."""
+    wanted = db.declared_parameters(name)
     key = tuple(sorted((k, v) for k, v in params.items() if k in wanted))
-    return _cached_query(name, key, db.data_version(connection()), str(db.db_path()))
+    warehouse = str(db.db_path())
+    return _cached_query(name, key, _data_version(warehouse), warehouse)
 
 
 # ---- filters ----------------------------------------------------------------------------------
@@ -269,9 +280,9 @@ def init_filters() -> Filters:
                  format_func=lambda code: i18n.LANGUAGE_NAMES[code])
     lg = ss.f_lang
     # "KZ" stands for the whole country in the widget (a None option would show as a blank placeholder).
-    sb.selectbox(i18n.t("common.filter_region", lg), [NATIONAL, *codes], key="f_region",
-                 format_func=lambda code: i18n.t("common.all_regions", lg) if code == NATIONAL else
-                 i18n.region_name(regions().set_index("region_code").loc[code], lg))
+    names = {NATIONAL: i18n.t("common.all_regions", lg),
+             **{code: i18n.region_name(row, lg) for code, row in regions().set_index("region_code").iterrows()}}
+    sb.selectbox(i18n.t("common.filter_region", lg), [NATIONAL, *codes], key="f_region", format_func=names.get)
     sb.segmented_control(i18n.t("common.filter_period_kind", lg), periods.KINDS, key="f_kind",
                          format_func=lambda k: i18n.t(f"common.kind_{k}", lg), on_change=_on_kind_change,
                          required=True)

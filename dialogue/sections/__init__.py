@@ -164,6 +164,7 @@ class Section:
     empty: str | None = None                    # message key: nothing to show, and why
     region_click: str | None = None             # the figure's point field holding a region code, if clickable
     data: pd.DataFrame | None = None            # the frame behind the figure (packs chart it natively)
+    alert: tuple[str, str] | None = None        # (level, text) said in a box: 'success', 'info', 'warning', 'error'
 
     @property
     def is_empty(self) -> bool:

@@ -1,0 +1,426 @@
+"""The performance benchmark: what a user waits for and what the server spends, page by page.
+
+`python -m dialogue bench` (or `make bench`) on the large demo warehouse:
+- server time per page view, cold (caches cleared) and warm, p50/p95, measured by a client that speaks
+  Streamlit's websocket protocol (the browser's own messages: a rerun request, then the deltas until
+  the script finishes) against `streamlit run` processes;
+- server CPU per warm view, from the processes' utime+stime in /proc;
+- each page's main aggregate in SQL against the usual pandas way (rows fetched into a frame, then
+  groupby), in the same run, and the ratio;
+- browser time from navigation to drawn, in headless Chromium (skipped with --no-browser);
+- a load test: N sessions at once, each opening the landing page and two more, spread over P app
+  processes (as a proxy with sticky sessions would), and the server processes' resident memory after.
+It prints a table and, last, one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dialogue import db, periods
+
+ROOT = db.ROOT
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+PERIOD = "2026-10"
+REGION = "KZ-23"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str       # the page's url_path ('' for the landing page)
+    label: str      # for the table and the JSON
+
+
+def pages() -> list[Page]:
+    """Every page, as the navigation lists it (the first is served at /)."""
+    from dialogue import ui
+
+    specs = ui.page_specs()
+    return [Page("" if i == 0 else s.url, s.url) for i, s in enumerate(specs)]
+
+
+# ---- the app's processes ------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_processes(warehouse: Path, count: int):
+    """`count` app processes serving one warehouse, as deployed: no file watcher, headless, loopback."""
+    procs = []
+    try:
+        for _ in range(count):
+            port = free_port()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env={**os.environ, "DIALOGUE_DB": str(warehouse)},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append((proc, port))
+        for proc, port in procs:
+            _wait_healthy(port, proc)
+        yield procs
+    finally:
+        for proc, _ in procs:
+            proc.terminate()
+        for proc, _ in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app process on port {port} exited with {proc.returncode}")
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the app process on port {port} did not start in {seconds:.0f} s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, in seconds (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_mb(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/statm").read_text().split()
+    return int(fields[1]) * PAGE_SIZE / 1024 ** 2
+
+
+# ---- a client speaking Streamlit's websocket protocol ---------------------------------------------------
+
+class Session:
+    """One browser session's messages: connect, ask for a page, read until the script has finished."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.ws = None
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(f"ws://127.0.0.1:{self.port}/_stcore/stream",
+                                           subprotocols=["streamlit"], max_size=None, open_timeout=60)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def view(self, page: str, query: str, clear_cache: bool = False) -> float:
+        """Seconds from asking for a page to the server's 'script finished'."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if clear_cache:
+            msg = BackMsg()
+            msg.clear_cache = True
+            await self.ws.send(msg.SerializeToString())
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), timeout=300))
+            if reply.WhichOneof("type") == "script_finished":
+                if reply.script_finished != reply.FINISHED_SUCCESSFULLY:
+                    raise RuntimeError(f"page {page or '/'} did not finish: {reply.script_finished}")
+                return time.perf_counter() - started
+
+
+def query_string(lang: str = "ru", region: str | None = REGION) -> str:
+    return f"period={PERIOD}&lang={lang}" + (f"&region={region}" if region else "")
+
+
+async def _page_times(port: int, page: Page, cold_runs: int, warm_runs: int) -> tuple[list[float], list[float]]:
+    cold, warm = [], []
+    async with Session(port) as s:
+        for i in range(cold_runs):
+            # Alternate the country and a region so both paths are timed.
+            cold.append(await s.view(page.name, query_string(region=None if i % 2 else REGION), clear_cache=True))
+        for i in range(warm_runs):
+            warm.append(await s.view(page.name, query_string(region=None if i % 2 else REGION)))
+    return cold, warm
+
+
+async def _load_test(ports: list[int], sessions: int, tour: list[Page]) -> list[float]:
+    async def one(i: int) -> list[float]:
+        async with Session(ports[i % len(ports)]) as s:   # sticky: a session stays on its process
+            return [await s.view(p.name, query_string(lang=("kk", "ru", "en")[i % 3])) for p in tour]
+
+    results = await asyncio.gather(*(one(i) for i in range(sessions)))
+    return [t for times in results for t in times]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+# ---- SQL against the usual pandas way -------------------------------------------------------------------
+# Each page's main aggregate twice: in SQL inside the warehouse, and the usual pandas way (the rows fetched
+# into a frame, then groupby). Both give the same figures (checked), so the ratio compares like with like.
+
+def _period_bounds() -> list:
+    p = periods.parse(PERIOD)
+    return [p.previous().start, p.end, p.start]
+
+
+SPEED_SQL = """select region_code, measured_at >= $3 as is_current, median(download_mbps) as median_download_mbps,
+                      median(latency_ms) as median_latency_ms, avg((download_mbps < 10)::int) as under_10
+               from speed_test where measured_at >= $1 and measured_at < $2 group by all order by all"""
+
+
+def _speed_pandas(con) -> pd.DataFrame:
+    start, end, current = _period_bounds()
+    t = con.execute("select region_code, download_mbps, latency_ms, measured_at from speed_test "
+                    "where measured_at >= $1 and measured_at < $2", [start, end]).df()
+    t["is_current"] = t.measured_at >= pd.Timestamp(current)
+    t["under_10"] = (t.download_mbps < 10).astype(int)
+    return (t.groupby(["region_code", "is_current"]).agg(median_download_mbps=("download_mbps", "median"),
+                                                         median_latency_ms=("latency_ms", "median"),
+                                                         under_10=("under_10", "mean")).reset_index())
+
+
+COMPLAINTS_SQL = """select region_code, date_trunc('month', received_at)::date as month, category, count(*) as n
+                    from complaint group by all order by all"""
+
+
+def _complaints_pandas(con) -> pd.DataFrame:
+    c = con.execute("select region_code, received_at, category from complaint").df()
+    c["month"] = c.received_at.dt.to_period("M").dt.start_time.dt.date
+    return c.groupby(["region_code", "month", "category"]).size().rename("n").reset_index()
+
+
+ROLLOUT_SQL = """select programme, region_code, sum(planned_units) as planned_units, sum(done_units) as done_units
+                 from rollout_item where status <> 'cancelled' group by all order by all"""
+
+
+def _rollout_pandas(con) -> pd.DataFrame:
+    r = con.execute("select programme, region_code, planned_units, done_units, status from rollout_item").df()
+    return r[r.status != "cancelled"].groupby(["programme", "region_code"])[["planned_units", "done_units"]] \
+        .sum().reset_index()
+
+
+BOTTLENECKS_SQL = """select region_code, count(*) as n, median($1::date - opened_on) as median_age
+                     from bottleneck where opened_on <= $1 and (resolved_on is null or resolved_on > $1)
+                     group by all order by all"""
+
+
+def _bottlenecks_pandas(con) -> pd.DataFrame:
+    day = pd.Timestamp(periods.parse(PERIOD).end) - pd.Timedelta(days=1)
+    b = con.execute("select region_code, opened_on, resolved_on from bottleneck").df()
+    open_ = b[(b.opened_on <= day) & (b.resolved_on.isna() | (b.resolved_on > day))]
+    return open_.assign(age=(day - open_.opened_on).dt.days).groupby("region_code").age \
+        .agg(n="count", median_age="median").reset_index()
+
+
+SURVEY_SQL = """select region_code, connection, count(*) as n, avg(satisfaction) as satisfaction
+                from survey_response group by all order by all"""
+
+
+def _survey_pandas(con) -> pd.DataFrame:
+    s = con.execute("select region_code, connection, satisfaction from survey_response").df()
+    return s.groupby(["region_code", "connection"]).satisfaction.agg(n="count", satisfaction="mean").reset_index()
+
+
+FRESHNESS_SQL = """select source, count(*) as n, max(measured_at) as last_measured from speed_test
+                   group by all order by all"""
+
+
+def _freshness_pandas(con) -> pd.DataFrame:
+    t = con.execute("select source, measured_at from speed_test").df()
+    return t.groupby("source").measured_at.agg(n="count", last_measured="max").reset_index()
+
+
+# page -> (SQL, its parameters, the pandas way)
+AGGREGATES: dict[str, tuple[str, Callable[[], list], Callable]] = {
+    "overview": (SPEED_SQL, _period_bounds, _speed_pandas),
+    "quality": (SPEED_SQL, _period_bounds, _speed_pandas),
+    "complaints": (COMPLAINTS_SQL, list, _complaints_pandas),
+    "rollout": (ROLLOUT_SQL, list, _rollout_pandas),
+    "bottlenecks": (BOTTLENECKS_SQL, lambda: [periods.parse(PERIOD).end - pd.Timedelta(days=1)], _bottlenecks_pandas),
+    "business": (SURVEY_SQL, list, _survey_pandas),
+    "data": (FRESHNESS_SQL, list, _freshness_pandas),
+}
+
+
+def _best_of(fn: Callable, runs: int = 3) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The two ways agree: same rows, numbers equal to within rounding."""
+    if len(a) != len(b):
+        return False
+    a, b = a.reset_index(drop=True), b[list(a.columns)].reset_index(drop=True)
+    for col in a.columns:
+        x, y = a[col], b[col]
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
+            if not ((x.astype(float) - y.astype(float)).abs().fillna(0) < 1e-6).all():
+                return False
+        elif not (x.astype(str) == y.astype(str)).all():
+            return False
+    return True
+
+
+def pandas_ratios(warehouse: Path) -> dict[str, dict]:
+    """For each page with a main aggregate: ms in SQL, ms the pandas way, their ratio, and whether they agree."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        out = {}
+        for page, (sql, params, pandas_way) in AGGREGATES.items():
+            values = params()
+            sql_s, by_sql = _best_of(lambda q=sql, ps=values: con.execute(q, ps).df())
+            pandas_s, by_pandas = _best_of(lambda f=pandas_way: f(con))
+            out[page] = {"sql_ms": sql_s * 1000, "pandas_ms": pandas_s * 1000, "ratio": pandas_s / sql_s,
+                         "same_result": _same(by_sql, by_pandas)}
+        return out
+    finally:
+        con.close()
+
+
+# ---- the browser: navigation to drawn ---------------------------------------------------------------------
+
+def browser_times(port: int, page_list: list[Page], runs: int = 3) -> dict[str, float]:
+    """Median seconds from navigation to a finished script with its charts drawn, per page (warm server)."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    out = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args, headless=True)
+        try:
+            for page in page_list:
+                times = []
+                for i in range(runs + 1):   # the first visit warms the server's caches and is not counted
+                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    tab = context.new_page()
+                    started = time.perf_counter()
+                    tab.goto(f"http://127.0.0.1:{port}/{page.name}?{query_string()}")
+                    tab.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120000)
+                    tab.wait_for_function("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                                          ".every(p => p.querySelector('g.trace, .choroplethlocation, .hm'))",
+                                          timeout=120000)
+                    if i:
+                        times.append(time.perf_counter() - started)
+                    context.close()
+                out[page.label] = statistics.median(times)
+        finally:
+            browser.close()
+    return out
+
+
+# ---- the whole run ---------------------------------------------------------------------------------------------
+
+def ensure_warehouse(path: Path, scale: str) -> Path:
+    """The benchmark's warehouse: built once per scale (the large one takes about 20 s)."""
+    if path.exists():
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            built = con.execute("select demo_scale from warehouse_state").fetchone()
+        finally:
+            con.close()
+        if built and built[0] == scale:
+            return path
+    from dialogue import demo
+
+    print(f"building the {scale} demo warehouse at {path} …", file=sys.stderr, flush=True)
+    demo.build_warehouse(path, scale=scale)
+    return path
+
+
+def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3, warm_runs: int = 10,
+        sessions: int = 30, processes: int = 2, browser: bool = True) -> dict:
+    warehouse = ensure_warehouse(warehouse or ROOT / "data" / f"bench_{scale}.duckdb", scale)
+    page_list = pages()
+    result: dict = {"scale": scale, "pages": {}}
+    ratios = pandas_ratios(warehouse)
+    with app_processes(warehouse, processes) as procs:
+        proc, port = procs[0]
+        for page in page_list:
+            cold, warm = asyncio.run(_page_times(port, page, cold_runs, warm_runs))
+            # CPU per warm view: the warm views alone, measured again so the cold runs do not count.
+            before = cpu_seconds(proc.pid)
+            asyncio.run(_page_times(port, page, 0, warm_runs))
+            cpu_ms = (cpu_seconds(proc.pid) - before) / warm_runs * 1000
+            result["pages"][page.label] = {
+                "cold_p50_ms": percentile(cold, 50) * 1000, "cold_p95_ms": percentile(cold, 95) * 1000,
+                "warm_p50_ms": percentile(warm, 50) * 1000, "warm_p95_ms": percentile(warm, 95) * 1000,
+                "cpu_ms_per_view": cpu_ms, "browser_ms": None,
+                "pandas_ratio": ratios.get(page.label, {}).get("ratio"),
+            }
+        if browser:
+            for label, seconds in browser_times(port, page_list).items():
+                result["pages"][label]["browser_ms"] = seconds * 1000
+        tour = page_list[:3]
+        times = asyncio.run(_load_test([p for _, p in procs], sessions, tour))
+        result[f"sessions_{sessions}_p95_s"] = percentile(times, 95)
+        result["load_test"] = {"sessions": sessions, "processes": processes, "pages": [p.label for p in tour],
+                               "p50_s": percentile(times, 50), "max_s": max(times), "client": "websocket protocol"}
+        result[f"rss_mb_{sessions}_sessions"] = sum(rss_mb(p.pid) for p, _ in procs)
+    result["sql_vs_pandas"] = ratios
+    return result
+
+
+def print_report(result: dict) -> None:
+    """The table, then the JSON line (last)."""
+    head = f"{'page':<16}{'cold p50':>10}{'cold p95':>10}{'warm p50':>10}{'warm p95':>10}{'CPU/view':>10}" \
+           f"{'browser':>10}{'×pandas':>9}"
+    print(head)
+    print("-" * len(head))
+
+    def ms(value) -> str:
+        return "—" if value is None else f"{value:,.0f}"
+
+    for name, p in result["pages"].items():
+        ratio = "—" if p["pandas_ratio"] is None else f"{p['pandas_ratio']:.1f}"
+        print(f"{name:<16}{ms(p['cold_p50_ms']):>10}{ms(p['cold_p95_ms']):>10}{ms(p['warm_p50_ms']):>10}"
+              f"{ms(p['warm_p95_ms']):>10}{ms(p['cpu_ms_per_view']):>10}{ms(p['browser_ms']):>10}{ratio:>9}")
+    lt = result["load_test"]
+    n = lt["sessions"]
+    p95, rss = result[f"sessions_{n}_p95_s"], result[f"rss_mb_{n}_sessions"]
+    print(f"\n{n} sessions × {len(lt['pages'])} pages on {lt['processes']} processes ({lt['client']}): "
+          f"p50 {lt['p50_s']:.2f} s, p95 {p95:.2f} s, max {lt['max_s']:.2f} s; server RSS {rss:,.0f} MB")
+    print("times in ms; ×pandas = the pandas way's time / SQL's for the page's main aggregate")
+    compact = {k: v for k, v in result.items() if k not in ("load_test", "sql_vs_pandas")}
+    compact["pages"] = {name: {k: (round(v, 1) if isinstance(v, float) else v) for k, v in p.items()
+                               if k in ("cold_p95_ms", "warm_p95_ms", "cpu_ms_per_view", "browser_ms", "pandas_ratio")}
+                        for name, p in result["pages"].items()}
+    print(json.dumps(compact, ensure_ascii=False))
