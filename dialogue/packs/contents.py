@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dialogue.sections import Context, Section, changes, overview, quality
+from dialogue.sections import Context, Section, as_of, bottlenecks, business, changes, overview, quality
 from dialogue.sections import actions as council
 
 Builder = Callable[[Context], Section]
@@ -52,14 +52,40 @@ def quality_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     ]
 
 
+def bottlenecks_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    chapter = [
+        ("bottlenecks.headline", bottlenecks.headline),
+        ("bottlenecks.map", bottlenecks.open_map),
+        ("bottlenecks.ages", bottlenecks.ages),
+        ("bottlenecks.overdue", bottlenecks.overdue),
+        ("bottlenecks.resolution", bottlenecks.resolution),
+        ("bottlenecks.ranking", lambda c: bottlenecks.ranking(c, "land_plot")),
+        ("bottlenecks.akimat", bottlenecks.akimat),
+    ]
+    if ctx.region:  # an akimat's briefing lists what it must act on
+        chapter.append(("bottlenecks.akimat_list", bottlenecks.akimat_list))
+    return chapter
+
+
+def business_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    return [
+        ("business.headline", business.headline),
+        ("business.mix", lambda c: business.connections(c, "firm_size")),
+        ("business.satisfaction", business.satisfaction),
+        ("business.barriers", business.barriers),
+        ("business.speeds", business.speeds),
+    ]
+
+
 def actions_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     return [("actions.figures", council.in_figures), ("actions.by_meeting", council.by_meeting)]
 
 
-# (chapter key, its builders). Complaints, rollout, bottlenecks and the business survey join here as
-# their sections land.
+# (chapter key, its builders), in reading order.
 CHAPTERS: list[tuple[str, Callable[[Context], list[tuple[str, Builder]]]]] = [
     ("quality", quality_chapter),
+    ("bottlenecks", bottlenecks_chapter),
+    ("business", business_chapter),
     ("actions", actions_chapter),
 ]
 
@@ -123,8 +149,19 @@ SCREEN_ONLY = ("quality.matrix_hint", "quality.map_hint", "overview.map_hint", "
                "rollout.map_hint", "bottlenecks.map_hint", "business.map_hint")
 
 
-def for_paper(ctx: Context, section: Section) -> Section:
-    """The section without the captions that only make sense on screen."""
+# Where a chapter's figures come from, for a section that does not say (paper always does).
+CHAPTER_SOURCES = {"quality": "source.kpis", "complaints": "source.complaints", "rollout": "source.rollout",
+                   "bottlenecks": "source.bottlenecks", "business": "source.survey", "actions": "source.actions"}
+
+
+def for_paper(ctx: Context, section: Section, chapter: str = "") -> Section:
+    """The section without the captions that only make sense on screen, and with a source and an as-of
+    date under every figure."""
+    if section.alert and not section.summary:  # on screen a box; on paper the sentence
+        section = replace(section, summary=section.alert[1])
+    if not section.source or not section.as_of:
+        section = replace(section, source=section.source or ctx.t(CHAPTER_SOURCES.get(chapter, "source.kpis")),
+                          as_of=section.as_of or as_of(ctx))
     hints = [ctx.t(key) for key in SCREEN_ONLY if ctx.t(key) != key]
     notes = []
     for note in section.notes:
@@ -153,7 +190,7 @@ def build(ctx: Context, is_demo: bool = False, progress: Callable[[int, int, str
             if progress:
                 progress(done, total, section.title or ctx.t(f"packs.chapter_{key}"))
             if not section.is_empty:
-                sections.append(for_paper(ctx, section))
+                sections.append(for_paper(ctx, section, key))
         chapters.append(Chapter(key, ctx.t(f"packs.chapter_{key}"), sections))
     return Pack(ctx, ctx.t("packs.pack_title"), ctx.region_name(ctx.region), ctx.period.label(ctx.lang), summary,
                 chapters, is_demo=is_demo, built_on=ctx.as_of_date)

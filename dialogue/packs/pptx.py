@@ -144,14 +144,21 @@ def _summary_slide(slide, pack: Pack) -> None:
 def _table_slide(slide, pack: Pack, section: Section, limit: int = 14) -> None:
     """A section's table as a native table (the figures behind the sentences)."""
     _headline(slide, pack.t("packs.chapter_summary"), section.subtitle or section.title or "")
+    _table(slide, section, LEFT, Inches(1.8), BODY_W, limit, last_wide=True)
+    _footer(slide, pack, section)
+    _notes(slide, pack, section)
+
+
+def _table(slide, section: Section, x, y, w, limit: int, last_wide: bool = False) -> None:
+    """A section's table (its first rows) as a native table."""
     shown = section.table.shown().head(limit)
     numeric = {section.table.columns[k] for k in section.table.formats}
     rows, cols = len(shown) + 1, len(shown.columns)
-    shape = slide.shapes.add_table(rows, cols, LEFT, Inches(1.8), BODY_W, Inches(0.4) * rows)
+    shape = slide.shapes.add_table(rows, cols, x, y, w, Inches(0.36) * rows)
     table = shape.table
-    widths = [3.0 if i == 0 else (2.2 if i == cols - 1 else 1.0) for i in range(cols)]
+    widths = [3.0 if i == 0 else (2.2 if i == cols - 1 and last_wide else 1.4) for i in range(cols)]
     for i, share in enumerate(widths):
-        table.columns[i].width = int(BODY_W * share / sum(widths))
+        table.columns[i].width = int(w * share / sum(widths))
     for r in range(rows):
         for c in range(cols):
             cell = table.cell(r, c)
@@ -162,12 +169,10 @@ def _table_slide(slide, pack: Pack, section: Section, limit: int = 14) -> None:
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.alignment = PP_ALIGN.RIGHT if header in numeric and r else PP_ALIGN.LEFT
                 for run in paragraph.runs:
-                    run.font.size = Pt(11 if r else 10)
+                    run.font.size = Pt((11 if r else 10) if cols <= 7 else (9 if r else 8))
                     run.font.bold = r == 0
                     run.font.name = FONT
                     run.font.color.rgb = colour(charts.INK)
-    _footer(slide, pack, section)
-    _notes(slide, pack, section)
 
 
 def _chapter_slide(slide, pack: Pack, title: str, sections: list[Section]) -> None:
@@ -191,6 +196,8 @@ def _section_slide(slide, pack: Pack, section: Section, chapter: str) -> None:
         _matrix_table(slide, chart, *area)
     elif chart is not None and chart.kind == "map":
         _map_shapes(slide, chart, pack.lang, *area)
+    elif chart is None and section.table is not None:
+        _table(slide, section, area[0], area[1], area[2], limit=max(3, int(area[3] / Inches(0.36)) - 1))
     _footer(slide, pack, section)
     _notes(slide, pack, section)
 
