@@ -82,6 +82,11 @@ def choose(ctx: Context, key: str, options: Sequence[str], label: str, name: Cal
     return chosen
 
 
+def toggle(key: str, label: str) -> bool:
+    """A switch that widens or narrows a section (e.g. every programme instead of the chosen one)."""
+    return st.toggle(label, key=key)
+
+
 def heading(text: str, about: Callable[[], None] | None = None, about_label: str | None = None) -> None:
     """A sub-heading, with an optional popover (definitions) to its right."""
     if about is None:
