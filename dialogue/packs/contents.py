@@ -12,7 +12,18 @@ from datetime import date
 
 import pandas as pd
 
-from dialogue.sections import Context, Section, as_of, bottlenecks, business, changes, overview, quality
+from dialogue.sections import (
+    Context,
+    Section,
+    as_of,
+    bottlenecks,
+    business,
+    changes,
+    complaints,
+    overview,
+    quality,
+    rollout,
+)
 from dialogue.sections import actions as council
 
 Builder = Callable[[Context], Section]
@@ -52,6 +63,36 @@ def quality_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     ]
 
 
+def complaints_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    return [
+        ("complaints.headline", complaints.headline),
+        ("complaints.trend", lambda c: complaints.trend(c, "category")),
+        ("complaints.map", complaints.area_map),
+        ("complaints.ranking", complaints.area_ranking),
+        ("complaints.spikes", complaints.spikes),
+        ("complaints.funnel", complaints.funnel),
+        ("complaints.times", complaints.processing_times),
+        ("complaints.fines", complaints.fines),
+        ("complaints.hotspots", complaints.hotspots),
+    ]
+
+
+def _programme(ctx: Context, section: Section, programme: str) -> Section:
+    """A programme's chart named for its programme (on screen a chooser above it says which)."""
+    if section.is_empty or not section.title:
+        return section
+    return replace(section, title=f"{ctx.t(f'rollout.programme_{programme}')}: {section.title}")
+
+
+def rollout_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    chapter: list[tuple[str, Builder]] = [("rollout.outlook", rollout.outlook)]
+    for programme in rollout.programmes(ctx):
+        chapter.append((f"rollout.plan_{programme}",
+                        lambda c, p=programme: _programme(c, rollout.plan(c, p), p)))
+    chapter.append(("rollout.delayed", lambda c: rollout.delayed(c, None)))
+    return chapter
+
+
 def bottlenecks_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     chapter = [
         ("bottlenecks.headline", bottlenecks.headline),
@@ -84,6 +125,8 @@ def actions_chapter(ctx: Context) -> list[tuple[str, Builder]]:
 # (chapter key, its builders), in reading order.
 CHAPTERS: list[tuple[str, Callable[[Context], list[tuple[str, Builder]]]]] = [
     ("quality", quality_chapter),
+    ("complaints", complaints_chapter),
+    ("rollout", rollout_chapter),
     ("bottlenecks", bottlenecks_chapter),
     ("business", business_chapter),
     ("actions", actions_chapter),

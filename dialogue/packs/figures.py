@@ -127,7 +127,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def from_figure(fig, lang: str) -> Chart | None:
     """The chart a plotly figure draws, or None for what packs cannot draw (a pydeck map, no traces)."""
-    data = getattr(fig, "data", None)
+    data = getattr(fig, "data", None) if hasattr(fig, "to_plotly_json") else None
     if not data:
         return None
     layout = fig.layout
