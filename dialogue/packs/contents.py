@@ -161,6 +161,16 @@ class Pack:
     def as_of(self) -> date | None:
         return self.summary.as_of
 
+    def chart(self, section: Section):
+        """The section's figure read back as chart data (once per pack: three writers ask)."""
+        from dialogue.packs.figures import from_figure
+
+        cache = self.__dict__.setdefault("_charts", {})
+        if id(section) not in cache:
+            cache[id(section)] = (section, from_figure(section.figure, self.lang) if section.figure is not None
+                                  else None)
+        return cache[id(section)][1]
+
     def sections(self) -> list[Section]:
         return [s for chapter in self.chapters for s in chapter.sections]
 

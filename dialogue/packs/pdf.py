@@ -15,7 +15,7 @@ from fpdf import FPDF
 from dialogue import charts, i18n
 from dialogue.db import ROOT
 from dialogue.packs.contents import Pack
-from dialogue.packs.figures import Chart, from_figure
+from dialogue.packs.figures import Chart
 from dialogue.sections import Metric, Section
 
 FONTS = ROOT / "static" / "fonts"
@@ -231,7 +231,7 @@ def _footer_line(doc: _Document, section: Section) -> None:
 
 
 def _section(doc: _Document, section: Section) -> None:
-    chart = from_figure(section.figure, doc.pack.lang) if section.figure is not None else None
+    chart = doc.pack.chart(section)
     chart_h = chart_height(doc, chart) if chart else 0
     lead = 14 + (12 if section.summary else 0) + (26 if section.metrics else 0)
     doc.room(lead + min(chart_h, 120))

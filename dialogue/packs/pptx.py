@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dialogue import charts, i18n
 from dialogue.packs.contents import Pack
-from dialogue.packs.figures import Chart, from_figure, interpolate
+from dialogue.packs.figures import Chart, interpolate
 from dialogue.packs.pdf import plain
 from dialogue.sections import Section
 
@@ -183,7 +183,7 @@ def _chapter_slide(slide, pack: Pack, title: str, sections: list[Section]) -> No
 
 
 def _section_slide(slide, pack: Pack, section: Section, chapter: str) -> None:
-    chart = from_figure(section.figure, pack.lang) if section.figure is not None else None
+    chart = pack.chart(section)
     kicker = section.title or (chart.title if chart else "") or chapter
     _headline(slide, kicker, plain(section.summary) or kicker)
     top = Inches(2.0)

@@ -13,7 +13,7 @@ import xlsxwriter
 
 from dialogue import charts, i18n
 from dialogue.packs.contents import Pack
-from dialogue.packs.figures import Chart, from_figure
+from dialogue.packs.figures import Chart
 from dialogue.packs.pdf import plain
 from dialogue.sections import Section
 
@@ -85,7 +85,7 @@ def write(pack: Pack) -> bytes:
     _section_sheet(book, pack.summary, pack.t("packs.chapter_summary"), notes_as_rows=True)
     for chapter in pack.chapters:
         for section in chapter.sections:
-            chart = from_figure(section.figure, pack.lang) if section.figure is not None else None
+            chart = pack.chart(section)
             _section_sheet(book, section, section.title or (chart.title if chart else "") or chapter.title)
     _sources_sheet(book)
     book.wb.close()
@@ -108,7 +108,7 @@ def _section_sheet(book: _Book, section: Section, title: str, notes_as_rows: boo
     book.sources.append((name, title, section.source, section.as_of))
     _head(book, ws, section, title)
     ws.freeze_panes(HEADER_ROW + 1, 0)
-    chart = from_figure(section.figure, book.pack.lang) if section.figure is not None else None
+    chart = book.pack.chart(section)
     col = 0
     if chart is not None and chart.native:
         col = _chart_block(book, ws, chart, name)
