@@ -398,7 +398,9 @@ def _map_shapes(slide, chart: Chart, lang: str, x, y, w, h) -> None:
         return int(ox + (p[0] - x0) * k), int(oy + (y1 - p[1]) * k)
 
     for code, pts in shapes:
-        points = [place(p) for p in pts]
+        # At most ~120 corners a shape: enough on a slide (python-pptx's freeform is quadratic in them).
+        step = max(1, len(pts) // 120)
+        points = [place(p) for p in pts[::step]]
         builder = slide.shapes.build_freeform(*points[0], scale=1.0)
         builder.add_line_segments(points[1:], close=True)
         shape = builder.convert_to_shape()
