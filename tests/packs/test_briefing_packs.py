@@ -99,6 +99,9 @@ def test_pdf_text_is_extractable_in_the_language(pack_dir, region, lang):
     if lang in ("kk", "ru"):
         assert len(re.findall(r"[А-Яа-яЁё]", text)) > 1000
     assert i18n.t("common.demo_badge", lang) in text
+    for chapter in ("summary", "quality", "complaints", "rollout", "bottlenecks", "business", "actions"):
+        if chapter != "summary":
+            assert i18n.t(f"packs.chapter_{chapter}", lang) in flat, chapter
 
 
 def test_pptx_has_native_charts_with_data_and_sources_in_notes(pack_dir):
