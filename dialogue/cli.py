@@ -195,7 +195,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     try:
         con = packs.open_read_only(args.db)
     except duckdb_errors() as exc:
-        raise ValueError(f"cannot open the warehouse read-only: {exc}") from None
+        raise ValueError(f"cannot open the warehouse read-only (another process holds it for writing; try again when it is idle): {exc}") from None
     try:
         records = packs.write_files(con, regions, period, args.lang, Path(args.out), as_of_date=as_of,
                                     formats=formats, log=print)

@@ -212,6 +212,8 @@ def for_paper(ctx: Context, section: Section, chapter: str = "") -> Section:
     date under every figure."""
     if section.alert and not section.summary:  # on screen a box; on paper the sentence
         section = replace(section, summary=section.alert[1])
+    elif section.alert:
+        section = replace(section, notes=(section.alert[1], *section.notes))
     if not section.source or not section.as_of:
         section = replace(section, source=section.source or ctx.t(CHAPTER_SOURCES.get(chapter, "source.kpis")),
                           as_of=section.as_of or as_of(ctx))
