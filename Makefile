@@ -4,9 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DB     ?= data/warehouse.duckdb
+BACKUPS ?= data/backups
+KEEP   ?= 14
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup demo lint bench clean
+.PHONY: run test setup demo backup lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +23,10 @@ $(DB): | $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m dialogue --db $(DB) demo --scale default
+
+# A consistent copy while the app serves, with its manifest; the newest $(KEEP) are kept.
+backup: $(STAMP)
+	$(PY) -m dialogue --db $(DB) backup $(BACKUPS) --keep $(KEEP)
 
 run: $(STAMP) $(DB)
 	DIALOGUE_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501

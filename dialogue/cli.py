@@ -8,15 +8,66 @@ import time
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the warehouse from the reference data plus synthetic demo data."""
-    from dialogue import db, demo
+    """Build the warehouse from the reference data plus synthetic demo data; refuse to throw away anything
+    but demo data unless --replace (which backs the warehouse up first)."""
+    from dialogue import access, backup, db, demo
 
+    path = db.db_path(args.db)
     started = time.perf_counter()
-    counts = demo.build_warehouse(db.db_path(args.db), scale=args.scale, seed=args.seed)
+    # Held from the check to the end of the build: no process writes (or reads) the file in between.
+    with access.exclusive(path):
+        held = backup.contents(path, locked=True)
+        if not held.demo_only:
+            if not args.replace:
+                print(f"error: {held.describe()}.\nNothing was changed. `demo` rebuilds the warehouse from "
+                      "scratch; to do it anyway run `demo --replace`, which backs the warehouse up first.",
+                      file=sys.stderr)
+                return 1
+            saved = backup.backup(path, args.backup_dir or backup.default_dir(path), locked=True)
+            print(f"{held.describe()}.\nBacked up to {saved.file} before rebuilding.")
+        counts = demo.build_warehouse(path, scale=args.scale, seed=args.seed)
     elapsed = time.perf_counter() - started
     for table, n in counts.items():
         print(f"{table:>18}: {n:>12,}")
-    print(f"demo warehouse ({args.scale}) written to {db.db_path(args.db)} in {elapsed:.1f} s")
+    print(f"demo warehouse ({args.scale}) written to {path} in {elapsed:.1f} s")
+    return 0
+
+
+def _say(stage: str, info: dict) -> None:
+    # Progress on stderr (stdout holds the result); flushed so a watcher sees each stage at once.
+    print(f"{stage} {' '.join(f'{k}={v}' for k, v in info.items())}".rstrip(), file=sys.stderr, flush=True)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the warehouse, consistent, while the app serves; a manifest beside it; rotate old ones."""
+    from dialogue import backup, db
+
+    done = backup.backup(db.db_path(args.db), args.dest, keep=args.keep, progress=_say)
+    m = done.manifest
+    print(f"backup {done.file} ({m['bytes'] / 1024 ** 2:,.1f} MB, schema {m['schema_version']}, data version "
+          f"{m['data_version']}, {sum(m['tables'].values()):,} rows in {len(m['tables'])} tables) in "
+          f"{done.seconds:.1f} s")
+    for f in done.removed:
+        print(f"rotated away {f}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Verify a backup against its manifest and put it in place (a warehouse holding data: --replace)."""
+    from dialogue import backup, db
+
+    if args.check:
+        m = backup.verify(args.source)
+        print(f"{args.source}: checksum and rows of {len(m['tables'])} tables match the manifest "
+              f"({m['created_at']}, schema {m['schema_version']})")
+        return 0
+    done = backup.restore(args.source, db.db_path(args.db), replace=args.replace, backup_dir=args.backup_dir,
+                          progress=_say)
+    if done.previous_backup:
+        print(f"the warehouse it replaced is saved as {done.previous_backup}")
+    m = done.manifest
+    print(f"restored {done.source} ({m['created_at']}, {sum(m['tables'].values()):,} rows, verified) to "
+          f"{done.target} in {done.seconds:.1f} s")
     return 0
 
 
@@ -44,16 +95,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate a file and load it whole: exit 0 loaded (or already loaded), 2 rejected, 1 other error."""
     from dialogue import ingest
 
-    def progress(stage: str, info: dict) -> None:
-        # On stderr, so stdout holds only the report; flushed so a watcher sees each stage at once.
-        print(f"{stage} {' '.join(f'{k}={v}' for k, v in info.items())}".rstrip(), file=sys.stderr, flush=True)
-
-    con = ingest.open_warehouse(args.db)
-    try:
-        report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=progress,
+    # The writer role only for a load (readers of the app pause meanwhile); a check only reads.
+    with ingest.open_warehouse(args.db, write=not args.check) as con:
+        report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=_say,
                                load=not args.check)
-    finally:
-        con.close()
     print(report.text(args.lang))
     print(f"({report.seconds:.1f} s)", file=sys.stderr)
     return 0 if report.accepted else 2
@@ -63,11 +108,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     """Undo a load: its rows are deleted and the load log says who rolled it back and when."""
     from dialogue import ingest
 
-    con = ingest.open_warehouse(args.db)
-    try:
+    with ingest.open_warehouse(args.db) as con:
         removed = ingest.rollback(con, args.load_id, by=_operator(args))
-    finally:
-        con.close()
     print(f"load #{args.load_id} rolled back: {removed:,} rows removed")
     return 0
 
@@ -85,22 +127,14 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _known_operators(args: argparse.Namespace) -> list[str]:
-    """Operator codes of the warehouse (read-only; the running app may hold the file, so say so)."""
-    import duckdb
-
-    from dialogue import db
+    """Operator codes of the warehouse (read-only, while the app may serve it)."""
+    from dialogue import access, db
 
     path = db.db_path(args.db)
     if not path.is_file():
         raise ValueError(f"no warehouse at {path}: build or load it first, operators are checked against it")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        raise ValueError(f"cannot read operator codes from {path} (is the app running on it?): {exc}") from None
-    try:
-        return [r[0] for r in con.execute("select operator_code from operator order by 1").fetchall()]
-    finally:
-        con.close()
+    with access.reading(path) as cur:
+        return [r[0] for r in cur.execute("select operator_code from operator order by 1").fetchall()]
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -220,7 +254,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the warehouse with synthetic demo data")
     demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
     demo.add_argument("--seed", type=int, default=20240101)
+    demo.add_argument("--replace", action="store_true",
+                      help="rebuild even a warehouse holding real loads or edits (backed up first)")
+    demo.add_argument("--backup-dir", help="where --replace saves the warehouse (default: backups/ beside it)")
     demo.set_defaults(handler=cmd_demo)
+
+    backup = sub.add_parser("backup", help="copy the warehouse (consistent, while the app serves) with a manifest")
+    backup.add_argument("dest", nargs="?", help="backup directory (default: backups/ beside the warehouse)")
+    backup.add_argument("--keep", type=int, help="keep only the newest N backups of this warehouse")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser("restore", help="verify a backup and put it in place at --db")
+    restore.add_argument("source", help="a backup file, its manifest, or a backup directory (its newest backup)")
+    restore.add_argument("--replace", action="store_true",
+                         help="replace a warehouse that holds data (it is backed up first)")
+    restore.add_argument("--backup-dir", help="where --replace saves the replaced warehouse")
+    restore.add_argument("--check", action="store_true", help="only verify the backup against its manifest")
+    restore.set_defaults(handler=cmd_restore)
 
     from dialogue.datasets import NAMES
 

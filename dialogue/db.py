@@ -152,10 +152,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_version(con: duckdb.DuckDBPyConnection, demo_scale: str | None = None, keep_scale: bool = True) -> None:
     """Mark the data as changed (call inside the writing transaction)."""
+    # A demo build (keep_scale=False with a scale) also records its data version as demo_version.
     con.execute(
-        """insert into warehouse_state (singleton, data_version, built_at, demo_scale)
-           values (true, 1, now(), $scale)
+        """insert into warehouse_state (singleton, data_version, built_at, demo_scale, demo_version)
+           values (true, 1, now(), $scale, case when $scale is null then null else 1 end)
            on conflict (singleton) do update set data_version = warehouse_state.data_version + 1,
-               demo_scale = case when $keep then warehouse_state.demo_scale else excluded.demo_scale end""",
+               demo_scale = case when $keep then warehouse_state.demo_scale else excluded.demo_scale end,
+               demo_version = case when $keep then warehouse_state.demo_version
+                                   when excluded.demo_scale is null then null
+                                   else warehouse_state.data_version + 1 end""",
         {"scale": demo_scale, "keep": keep_scale},
     )

@@ -26,7 +26,8 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dialogue import auth, datasets, db, i18n
+from dialogue import access, auth, datasets, db, i18n
 
 log = logging.getLogger("dialogue")
 MAX_BYTES = 200 * 1024 * 1024          # a month of speed tests for the whole country is ~100 MB of CSV
@@ -190,18 +191,19 @@ def safe_value(value) -> str:
 
 # ---- the public entry points --------------------------------------------------------------------
 
-def open_warehouse(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open an existing warehouse for a load, with a clear message when it is missing or in use."""
+@contextmanager
+def open_warehouse(path: str | Path | None = None, write: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An existing warehouse for a load or a rollback, with a clear message when it is missing or stays in
+    use: the writer role for this block only (dialogue.access), or a shared read-only cursor with
+    write=False (a check that loads nothing)."""
     p = db.db_path(path)
     if not p.is_file():
         raise IngestError(f"no warehouse at {p}: build it first (python -m dialogue demo) or pass --db")
     try:
-        return db.connect(p)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise IngestError(f"the warehouse {p} is in use by another process (is the app running on it?): "
-                              "stop it, or upload the file on the app's Data page") from None
-        raise
+        with access.writer(p) if write else access.reading(p) as con:
+            yield con
+    except access.Busy as exc:
+        raise IngestError(f"{exc}; try again, or wait longer with DIALOGUE_WRITE_TIMEOUT=SECONDS") from None
 
 
 def check(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, file_name: str | None = None,

@@ -6,6 +6,8 @@ sentence that says what it shows, its captions, its table with downloads, and it
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -13,11 +15,38 @@ import streamlit as st
 from dialogue import i18n, tables, ui
 from dialogue.sections import Context, Section, Table
 
+# Built sections, shared by every session of this process: a warm page view draws them without building
+# a figure again. Keyed by the warehouse and its data version, so a load or an edit builds afresh.
+_BUILT: OrderedDict[tuple, object] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_KEPT = 256
+
+
+def _memo(version: tuple) -> Callable[[tuple, Callable[[], object]], object]:
+    def remember(key: tuple, build: Callable[[], object]) -> object:
+        key = (*version, *key)
+        try:
+            hash(key)
+        except TypeError:           # a builder given a frame or a record: built every time
+            return build()
+        with _BUILT_LOCK:
+            if key in _BUILT:
+                _BUILT.move_to_end(key)
+                return _BUILT[key]
+        built = build()
+        with _BUILT_LOCK:
+            _BUILT[key] = built
+            while len(_BUILT) > BUILT_KEPT:
+                _BUILT.popitem(last=False)
+        return built
+    return remember
+
 
 def context() -> Context:
-    """The sections' context for this run: the sidebar's filters, today, and the cached query runner."""
+    """The sections' context for this run: the sidebar's filters, today, the cached query runner, and
+    the process's built sections."""
     f = ui.filters()
-    return Context(f.region, f.period, f.lang, ui.today(), ui.query)
+    return Context(f.region, f.period, f.lang, ui.today(), ui.query, memo=_memo(ui.data_key()))
 
 
 def page(title_key: str, ctx: Context, scope_note: str | None = None) -> None:

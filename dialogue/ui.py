@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dialogue import auth, db, editing, i18n, periods, records, tables
+from dialogue import access, auth, db, editing, i18n, periods, records, tables
 
 log = logging.getLogger("dialogue")
 ROOT = db.ROOT
@@ -31,19 +31,17 @@ _PAGE_HEADER = re.compile(r"^# page: (.*)$", re.M)
 
 # ---- data -------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
-
-
 def connection() -> duckdb.DuckDBPyConnection:
-    """The app's one DuckDB connection (queries each take their own cursor)."""
-    return _connection(str(db.db_path()))
+    """The process's shared read-only connection (dialogue.access): closed and reopened around every write
+    of any process, so take a cursor for one query at once and never keep it. Prefer query(); writes go
+    through write() or access.writer()."""
+    return access.connection(db.db_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_query(name: str, params: tuple, version: int, warehouse: str) -> pd.DataFrame:
-    return db.run(connection(), name, **dict(params))
+    with access.reading(warehouse) as cur:
+        return db.run(cur, name, **dict(params))
 
 
 # How long a page may show the data as it was before a load or an edit: the version is read once per this
@@ -53,7 +51,19 @@ VERSION_SECONDS = 2
 
 @st.cache_data(show_spinner=False, ttl=VERSION_SECONDS, max_entries=8)
 def _data_version(warehouse: str) -> int:
-    return db.data_version(connection())
+    with access.reading(warehouse) as cur:
+        return db.data_version(cur)
+
+
+def data_changed() -> None:
+    """This process just wrote: read the data version afresh, so the next run shows the change."""
+    _data_version.clear()
+
+
+def data_key() -> tuple[str, int]:
+    """(warehouse, data version): what every cached result of this run depends on."""
+    warehouse = str(db.db_path())
+    return warehouse, _data_version(warehouse)
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -61,8 +71,8 @@ def query(name: str, **params) -> pd.DataFrame:
     shows within VERSION_SECONDS, and parameters a question does not take do not split its cache."""
     wanted = db.declared_parameters(name)
     key = tuple(sorted((k, v) for k, v in params.items() if k in wanted))
-    warehouse = str(db.db_path())
-    return _cached_query(name, key, _data_version(warehouse), warehouse)
+    warehouse, version = data_key()
+    return _cached_query(name, key, version, warehouse)
 
 
 # ---- filters ----------------------------------------------------------------------------------
@@ -450,15 +460,23 @@ def write(func, *args, done, slot: str = "main", forget: str | None = None, **kw
     the session key holding the version a form was opened at: dropped after a save or a conflict, so the
     form reopens on the record as it is now (kept after a bad value, to be corrected).
     """
-    cur = connection().cursor()
     try:
-        result = func(cur, *args, **kwargs)
+        # The writer role for this edit only: readers of every app process pause for its milliseconds.
+        with access.writer(db.db_path()) as con:
+            cur = con.cursor()
+            try:
+                result = func(cur, *args, **kwargs)
+            finally:
+                cur.close()
         outcome, reopen = ("success", done(result) if callable(done) else done), True
     except (editing.Conflict, editing.InvalidChange, editing.NotFound, auth.PermissionDenied) as exc:
         log.warning("edit refused: %s", exc)
         outcome, reopen = records.describe_error(exc, lang()), not isinstance(exc, editing.InvalidChange)
+    except access.Busy as exc:
+        log.warning("edit not saved, the warehouse stayed busy: %s", exc)
+        outcome, reopen = ("error", t("common.warehouse_busy")), False
     finally:
-        cur.close()
+        data_changed()
     st.session_state["_flash"] = (slot, *outcome)
     if reopen and forget:
         st.session_state.pop(forget, None)

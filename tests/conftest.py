@@ -56,9 +56,9 @@ def empty_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def small_con(small_db):
-    # Same configuration as the app's connection (read-write): DuckDB shares one database instance per
-    # file within a process and refuses a second one with another configuration. Tests only read.
-    con = duckdb.connect(str(small_db))
+    # Same configuration as the app's connection (read-only, dialogue.access): DuckDB shares one database
+    # instance per file within a process and refuses a second one with another configuration.
+    con = duckdb.connect(str(small_db), read_only=True)
     yield con
     con.close()
 

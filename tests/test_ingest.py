@@ -5,6 +5,7 @@ line, the Data page's queries, and the 1,000,000-row speed test budget."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dialogue import auth, datasets, db, ingest
+from dialogue import access, auth, datasets, db, ingest
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 15)
@@ -351,9 +352,9 @@ def test_dictionary_is_generated_in_every_language():
 
 # ---- the command line -----------------------------------------------------------------------------------------
 
-def cli(*args, db_path: Path) -> subprocess.CompletedProcess:
+def cli(*args, db_path: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dialogue", "--db", str(db_path), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_cli_exit_codes_and_reports(small_copy, tmp_path):
@@ -384,8 +385,10 @@ def test_cli_says_when_the_warehouse_is_in_use(small_copy, tmp_path):
                               text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        run = cli("ingest", "complaints", str(good), db_path=small_copy)
+        # A writer waits for the file (DIALOGUE_WRITE_TIMEOUT seconds), then says who holds it.
+        run = cli("ingest", "complaints", str(good), db_path=small_copy, env={"DIALOGUE_WRITE_TIMEOUT": "2"})
         assert run.returncode == 1 and "in use by another process" in run.stderr
+        assert f"PID {holder.pid}" in run.stderr
     finally:
         holder.kill()
         holder.wait()
@@ -456,11 +459,10 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     at.button(key="data_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Load #6 rolled back" in s.value for s in at.success)
-    con = duckdb.connect(str(small_copy))   # the app's own database instance, still open in this process
-    assert con.execute("select count(*) from survey_response").fetchone()[0] == 0
-    assert con.execute("select status, rolled_back_by from load_log where load_id = 6").fetchone() == \
-        ("rolled_back", "reg.one")
-    con.close()
+    with access.reading(small_copy) as con:   # the app's shared connection of this process
+        assert con.execute("select count(*) from survey_response").fetchone()[0] == 0
+        assert con.execute("select status, rolled_back_by from load_log where load_id = 6").fetchone() == \
+            ("rolled_back", "reg.one")
 
 
 # ---- the budget: a million speed tests ----------------------------------------------------------------------

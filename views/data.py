@@ -6,7 +6,7 @@ dialogue.ingest and dialogue.auth, whatever this page shows."""
 import pandas as pd
 import streamlit as st
 
-from dialogue import auth, charts, datasets, db, i18n, ingest, ui
+from dialogue import access, auth, charts, datasets, db, i18n, ingest, ui
 
 f = ui.filters()
 lang = f.lang
@@ -117,10 +117,11 @@ with upload_tab:
                                   max_upload_size=max_mb, key=f"data_upload_{chosen}")
         if upload is not None:
             # One check per (file, dataset, data version): reruns reuse it, a load elsewhere renews it.
-            check_key = (upload.file_id, chosen, db.data_version(ui.connection()))
+            with access.reading(db.db_path()) as cur:
+                check_key = (upload.file_id, chosen, db.data_version(cur))
             if ss.get("_data_check", (None,))[0] != check_key:
-                with st.spinner(ui.t("data.checking")):
-                    report = ingest.ingest_bytes(ui.connection(), chosen, upload.getvalue(), upload.name,
+                with st.spinner(ui.t("data.checking")), access.reading(db.db_path()) as cur:
+                    report = ingest.ingest_bytes(cur, chosen, upload.getvalue(), upload.name,
                                                  loaded_by=user.username, user=user, load=False)
                 ss["_data_check"] = (check_key, report)
             report = ss["_data_check"][1]
@@ -155,14 +156,18 @@ with upload_tab:
                                                       type="primary", icon=":material/upload:", key="data_load"):
                 with st.spinner(ui.t("data.loading")):
                     try:
-                        loaded = ingest.ingest_bytes(ui.connection(), chosen, upload.getvalue(), upload.name,
-                                                     loaded_by=user.username, user=user)
+                        with access.writer(db.db_path()) as con:   # the writer role for this load only
+                            loaded = ingest.ingest_bytes(con, chosen, upload.getvalue(), upload.name,
+                                                         loaded_by=user.username, user=user)
                         level = "success" if loaded.status == "loaded" else "info" if loaded.accepted else "error"
                         message = f"{ingest.safe_value(loaded.file_name)}: {loaded.summary(lang)}"
                     except (ingest.IngestError, auth.PermissionDenied) as exc:
                         level, message = "error", ui.t("data.load_failed", error=ingest.safe_value(exc))
+                    except access.Busy:
+                        level, message = "error", ui.t("common.warehouse_busy")
                 ss["_data_flash"] = [(level, message)]
                 ss.pop("_data_check", None)
+                ui.data_changed()
                 st.rerun()
 
 # ---- the load log, and rollback for those allowed ---------------------------------------------------------
@@ -213,10 +218,14 @@ with log_tab:
                 if st.button(ui.t("data.rollback_button"), disabled=not sure, icon=":material/undo:",
                              key="data_rollback"):
                     try:
-                        removed = ingest.rollback(ui.connection(), pick, by=user.username, user=user)
+                        with access.writer(db.db_path()) as con:
+                            removed = ingest.rollback(con, pick, by=user.username, user=user)
                         ss["_data_flash"] = [("success", ui.t("data.rollback_done", load_id=pick, count=removed))]
                     except (ingest.IngestError, auth.PermissionDenied) as exc:
                         ss["_data_flash"] = [("error", ui.t("data.rollback_failed", error=ingest.safe_value(exc)))]
+                    except access.Busy:
+                        ss["_data_flash"] = [("error", ui.t("common.warehouse_busy"))]
+                    ui.data_changed()
                     st.rerun()
 
 # ---- the data dictionary, generated from dialogue.datasets ------------------------------------------------

@@ -11,8 +11,9 @@ return a Section; they never read the clock nor the session.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +34,9 @@ class Context:
     lang: str
     as_of_date: date
     run: Callable[..., pd.DataFrame] = field(compare=False, repr=False)
+    # Keeps built sections (on screen: per data version, so a warm page view builds no figure twice);
+    # None builds every time (command line, packs, tests).
+    memo: Callable[[tuple, Callable[[], Any]], Any] | None = field(default=None, compare=False, repr=False)
 
     def params(self) -> dict:
         """The parameters every question may take: $region, the period's dates, $as_of_date."""
@@ -47,10 +51,10 @@ class Context:
         return i18n.t(key, self.lang, **values)
 
     def with_region(self, region: str | None) -> Context:
-        return Context(region, self.period, self.lang, self.as_of_date, self.run)
+        return replace(self, region=region)
 
     def with_period(self, period: periods.Period) -> Context:
-        return Context(self.region, period, self.lang, self.as_of_date, self.run)
+        return replace(self, period=period)
 
     # ---- names of places in the context's language --------------------------------------------
 
@@ -169,6 +173,20 @@ class Section:
     @property
     def is_empty(self) -> bool:
         return self.empty is not None
+
+
+def section(builder: Callable) -> Callable:
+    """Mark a section builder: where the context keeps built sections (on screen), a builder called again
+    with the same scope, language, day and arguments returns the section it built before. Sections are
+    never changed once built, so one can be drawn by many sessions."""
+    @functools.wraps(builder)
+    def build(ctx: Context, *args, **kwargs):
+        if ctx.memo is None:
+            return builder(ctx, *args, **kwargs)
+        key = (builder.__module__, builder.__qualname__, ctx.region, ctx.period, ctx.lang, ctx.as_of_date, args,
+               tuple(sorted(kwargs.items())))
+        return ctx.memo(key, lambda: builder(ctx, *args, **kwargs))
+    return build
 
 
 def empty(key: str, title: str | None = None, message: str = "common.no_data") -> Section:

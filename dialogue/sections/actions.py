@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, i18n, records
-from dialogue.sections import Context, Metric, Section, Table, empty
+from dialogue.sections import Context, Metric, Section, Table, empty, section
 
 MEETINGS_SHOWN = 24
 ITEMS_LIMIT = 500
@@ -32,6 +32,7 @@ def default_meeting(ctx: Context) -> str:
     return with_items.meeting_id.iloc[0] if len(with_items) else "all"
 
 
+@section
 def in_figures(ctx: Context) -> Section:
     """Items recorded in the period (against the one before), share done, open and overdue now."""
     if meetings(ctx).empty:
@@ -52,6 +53,7 @@ def in_figures(ctx: Context) -> Section:
                    as_of=ctx.as_of_date)
 
 
+@section
 def by_meeting(ctx: Context) -> Section:
     """The last twelve meetings' items by state: done, open on time, overdue, dropped."""
     title = ctx.t("actions.chart_title")
@@ -74,6 +76,7 @@ def _two_lines(ctx: Context, day) -> str:
     return f"{day.day} {i18n.month_name(day.month, ctx.lang, short=True)}<br>{day.year}"
 
 
+@section
 def item_list(ctx: Context, meeting_id: str | None) -> tuple[Section, pd.DataFrame]:
     """One meeting's items (None: every meeting up to the period's end), overdue first; and the raw rows
     (the edit form picks from them)."""

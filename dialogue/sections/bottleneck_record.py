@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import editing, records
-from dialogue.sections import Context, Metric, Section, Table, empty
+from dialogue.sections import Context, Metric, Section, Table, empty, section
 
 CHOICES_LIMIT = 300
 
@@ -20,6 +20,7 @@ def choice_labels(ctx: Context, frame: pd.DataFrame) -> dict[str, str]:
     return {r["bottleneck_id"]: records.bottleneck_label(r, ctx.lang, ctx.region_name) for r in frame.to_dict("records")}
 
 
+@section
 def choice_list(ctx: Context, frame: pd.DataFrame) -> Section:
     """The choices as a table to read and download."""
     table = records.bottleneck_list_table(frame, ctx.lang, ctx.region_name)
@@ -37,6 +38,7 @@ def _days(ctx: Context, value) -> str:
     return ctx.t("common.unit_days", value=ctx.number(value))
 
 
+@section
 def record_card(ctx: Context, rec) -> Section:
     """Status, age, due date (days, not a date: a Kazakh date does not fit a quarter of the screen),
     who must act, and every known detail."""

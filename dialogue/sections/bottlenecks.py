@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, maps
-from dialogue.sections import Context, Metric, Section, Table, as_of, empty
+from dialogue.sections import Context, Metric, Section, Table, as_of, empty, section
 
 KINDS = ("mast_permit", "land_plot", "power_access", "right_of_way", "other")
 RESPONSIBLE = ("akimat", "ministry", "utility", "operator", "other")
@@ -51,6 +51,7 @@ def _labels(ctx: Context, frame: pd.DataFrame) -> pd.Series:
     return frame.area_code.map(ctx.area_labels()).fillna(ctx.t("bottlenecks.no_district"))
 
 
+@section
 def headline(ctx: Context) -> Section:
     """Open, overdue, median age, opened and resolved in the period, with the change in open ones."""
     row = totals(ctx)
@@ -91,6 +92,7 @@ def by_area(ctx: Context) -> pd.DataFrame:
     return frame.assign(label=_labels(ctx, frame), code=frame.area_code, value=frame.open_bottlenecks)
 
 
+@section
 def open_map(ctx: Context) -> Section:
     """Open bottlenecks on the map of the regions (or of the region's districts); a region opens on a click."""
     level = "districts" if ctx.region else "regions"
@@ -109,6 +111,7 @@ def open_map(ctx: Context) -> Section:
                    data=areas[["area_code", "label", "open_bottlenecks", "overdue"]])
 
 
+@section
 def ages(ctx: Context) -> Section:
     """How long the open bottlenecks have been open, by kind."""
     title = ctx.t("bottlenecks.age_title")
@@ -127,6 +130,7 @@ def ages(ctx: Context) -> Section:
                    as_of=as_of(ctx), data=frame)
 
 
+@section
 def overdue(ctx: Context) -> Section:
     """Who must act: each party's open bottlenecks, the overdue part in red."""
     title = ctx.t("bottlenecks.overdue_title")
@@ -152,6 +156,7 @@ def overdue(ctx: Context) -> Section:
                    notes=(ctx.t("bottlenecks.overdue_help"),), source=source(ctx), as_of=as_of(ctx), data=frame)
 
 
+@section
 def resolution(ctx: Context) -> Section:
     """Median days from opening to resolution, by kind, over the 12 months to the as-of day."""
     title = ctx.t("bottlenecks.resolution_title")
@@ -173,6 +178,7 @@ def resolution(ctx: Context) -> Section:
                    data=frame)
 
 
+@section
 def ranking(ctx: Context, kind: str = "land_plot") -> Section:
     """Which areas settle one kind of bottleneck fast (green) or slowly (red) against the scope's median;
     a region's bar opens it."""
@@ -197,6 +203,7 @@ def ranking(ctx: Context, kind: str = "land_plot") -> Section:
                    region_click=None if ctx.region else "customdata", source=source(ctx), as_of=day, data=frame)
 
 
+@section
 def akimat(ctx: Context) -> Section:
     """With a region: what its akimat must act on, district by district."""
     title = ctx.t("bottlenecks.akimat_heading", region=ctx.region_name(ctx.region))
@@ -244,6 +251,7 @@ def _log_table(ctx: Context, log: pd.DataFrame, name: str) -> Table:
     return Table(readable, columns, formats=formats, name=name, limit=SHOWN_ROWS)
 
 
+@section
 def akimat_list(ctx: Context) -> Section:
     """With a region: the open bottlenecks its akimat must resolve, oldest first."""
     title = ctx.t("bottlenecks.akimat_list")
@@ -257,6 +265,7 @@ def akimat_list(ctx: Context) -> Section:
                    table=_log_table(ctx, log, "bottlenecks_akimat"), source=source(ctx), as_of=as_of(ctx), data=log)
 
 
+@section
 def log(ctx: Context, kind: str | None = None, responsible: str | None = None, open_only: bool = True) -> Section:
     """The bottleneck log of the scope, open ones first and oldest first, filtered by kind, party and state."""
     title = ctx.t("bottlenecks.log_heading")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, i18n, periods
-from dialogue.sections import Context, Metric, Section, Table, as_of, empty
+from dialogue.sections import Context, Metric, Section, Table, as_of, empty, section
 
 SIZES = ("micro", "small", "medium", "large")
 CONNECTIONS = ("fixed", "mobile", "satellite", "none")
@@ -72,6 +72,7 @@ def connection_names(ctx: Context) -> dict[str, str]:
     return {c: label(ctx, "connection", c) for c in CONNECTIONS}
 
 
+@section
 def headline(ctx: Context) -> Section:
     """Firms surveyed, the share on a fixed line, mean satisfaction and its change, the most cited barrier."""
     frame = mix(ctx)
@@ -108,6 +109,7 @@ def headline(ctx: Context) -> Section:
                    source=source(ctx), as_of=as_of(ctx), data=everyone.reset_index())
 
 
+@section
 def connections(ctx: Context, dimension: str) -> Section:
     """The firms' main connection by firm size, by sector or by area (100% bars, and their figures); a
     region's bar opens it."""
@@ -148,6 +150,7 @@ def connections(ctx: Context, dimension: str) -> Section:
                    region_click="customdata" if clickable else None, source=source(ctx), as_of=as_of(ctx), data=part)
 
 
+@section
 def satisfaction(ctx: Context) -> Section:
     """How satisfied firms are with their connection (1-5), overall and by firm size, with the figures."""
     title = ctx.t("business.satisfaction_title")
@@ -177,6 +180,7 @@ def satisfaction(ctx: Context) -> Section:
                    data=frame)
 
 
+@section
 def barriers(ctx: Context) -> Section:
     """What holds firms back: the share of firms citing each barrier, with the figures by firm size."""
     title = ctx.t("business.barriers_title")
@@ -203,6 +207,7 @@ def barriers(ctx: Context) -> Section:
                    data=cited)
 
 
+@section
 def speeds(ctx: Context) -> Section:
     """The median download firms get, by size and connection, against the speed they need."""
     title = ctx.t("business.speeds_title")

@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 
 from dialogue import charts, i18n, maps, periods
-from dialogue.sections import Context, Metric, Section, Table, as_of, empty
+from dialogue.sections import Context, Metric, Section, Table, as_of, empty, section
 
 TREND_BY = ("category", "operator", "service")
 TREND_MONTHS = 24
@@ -138,6 +138,7 @@ def _spike_alert(ctx: Context) -> tuple[str, str] | None:
     return "error", "  \n".join(lines)
 
 
+@section
 def headline(ctx: Context) -> Section:
     """The period's spikes, then complaints received, per 10,000 people, violations, fines and days to resolve,
     with the changes."""
@@ -194,6 +195,7 @@ def _headline_summary(ctx: Context, total: pd.Series) -> str:
     return text
 
 
+@section
 def trend(ctx: Context, by: str = "category") -> Section:
     """Complaints month by month over two years, one line per category, operator or service."""
     title = ctx.t(f"complaints.trend_chart_{by}")
@@ -233,6 +235,7 @@ def areas_title(ctx: Context) -> str:
     return ctx.t("complaints.areas_title_districts" if ctx.region else "complaints.areas_title")
 
 
+@section
 def area_map(ctx: Context) -> Section:
     """Complaints per 10,000 inhabitants on the map of the regions (or districts); a region opens on a click."""
     title = areas_title(ctx)
@@ -254,6 +257,7 @@ def area_map(ctx: Context) -> Section:
                    data=detail[["area_code", "label", "complaints", "per_10k"]])
 
 
+@section
 def area_ranking(ctx: Context) -> Section:
     """The areas ranked by complaints per 10,000 inhabitants; a region's bar opens it."""
     title = ctx.t("complaints.ranking_title")
@@ -266,6 +270,7 @@ def area_ranking(ctx: Context) -> Section:
                    source=_source(ctx), as_of=_as_of(ctx), data=ranked[["area_code", "label", "per_10k"]])
 
 
+@section
 def area_table(ctx: Context) -> Section:
     """The areas' complaints, population, rate now and before, violations and rank."""
     title = areas_title(ctx)
@@ -287,6 +292,7 @@ def area_table(ctx: Context) -> Section:
     return Section("complaints.areas", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=ranked)
 
 
+@section
 def spikes(ctx: Context) -> Section:
     """Spikes over two years: the region's months against its usual level, or each region's highest month
     against its own (red where it is a spike); the spikes listed."""
@@ -333,6 +339,7 @@ def spikes(ctx: Context) -> Section:
                    region_click=key, source=_source(ctx), as_of=_as_of(ctx), data=frame)
 
 
+@section
 def funnel(ctx: Context) -> Section:
     """From complaint to remedy: received, verified, confirmed, fined, resolved; where they stand now."""
     title = ctx.t("complaints.funnel_title")
@@ -366,6 +373,7 @@ def funnel(ctx: Context) -> Section:
                    as_of=_as_of(ctx), data=stages)
 
 
+@section
 def processing_times(ctx: Context) -> Section:
     """Median days to verify and to resolve, for every operator together and for each."""
     title = ctx.t("complaints.times_title")
@@ -401,6 +409,7 @@ def processing_times(ctx: Context) -> Section:
                    as_of=_as_of(ctx), data=times)
 
 
+@section
 def fines(ctx: Context) -> Section:
     """Fines for confirmed violations by operator, in millions of tenge; the table keeps every tenge."""
     title = ctx.t("complaints.fines_title")
@@ -430,6 +439,7 @@ def fines(ctx: Context) -> Section:
                    as_of=_as_of(ctx), data=frame)
 
 
+@section
 def hotspots(ctx: Context) -> Section:
     """The settlements with the most complaints on a map of the scope (circles by count), the first listed."""
     title = ctx.t("complaints.hotspots_title")

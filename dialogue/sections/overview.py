@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, i18n, kpi, maps, periods
-from dialogue.sections import NATIONAL, Context, Metric, Section, as_of, empty
+from dialogue.sections import NATIONAL, Context, Metric, Section, as_of, empty, section
 
 TREND_MONTHS = 24
 
@@ -29,6 +29,7 @@ def source(ctx: Context) -> str:
     return ctx.t("source.kpis")
 
 
+@section
 def headline(ctx: Context) -> Section:
     """The six headline KPIs of the scope against the 2027 targets, with the change since the previous period."""
     title = ctx.t("overview.headline")
@@ -80,6 +81,7 @@ def _best_and_worst(ctx: Context, ranked: pd.DataFrame, unit: str) -> str:
                  worst=worst.short, worst_value=ctx.unit(worst.value, unit))
 
 
+@section
 def region_map(ctx: Context, kpi_code: str) -> Section:
     """One KPI across the 20 regions on a map; a click opens the region."""
     title = ctx.t("overview.map_title", kpi=ctx.t(f"kpi.name_{kpi_code}"))
@@ -94,6 +96,7 @@ def region_map(ctx: Context, kpi_code: str) -> Section:
                    data=rows[["region_code", "label", "value"]])
 
 
+@section
 def region_ranking(ctx: Context, kpi_code: str) -> Section:
     """One KPI's regions ranked, coloured by status; the chosen region stands out."""
     rows, national = _by_region(ctx, kpi_code)
@@ -119,6 +122,7 @@ def _trend(ctx: Context) -> tuple[pd.DataFrame, dict]:
     return trend, names
 
 
+@section
 def download_trend(ctx: Context) -> Section:
     """Median download month by month, the region against the country, with the 2027 target."""
     trend, names = _trend(ctx)
@@ -133,6 +137,7 @@ def download_trend(ctx: Context) -> Section:
                    source=ctx.t("source.speed_tests"), as_of=as_of(ctx), data=trend)
 
 
+@section
 def slow_trend(ctx: Context) -> Section:
     """The share of tests under 10 Mbit/s month by month."""
     trend, names = _trend(ctx)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, kpi, maps, periods
-from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty
+from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, section
 from dialogue.sections import overview as national_kpis
 
 # The matrix columns, in reading order: speeds, latency, the slow and fast tails, then coverage.
@@ -76,6 +76,7 @@ def definition_text(ctx: Context, code: str) -> str:
     return text + f":gray[{ctx.t('common.source')}: {kpi.source_text(d, ctx.lang)}]"
 
 
+@section
 def matrix(ctx: Context) -> Section:
     """Regions (or the region's districts) × KPIs, each cell coloured against the target and threshold."""
     title = ctx.t("quality.matrix_title_districts" if ctx.region else "quality.matrix_title")
@@ -131,6 +132,7 @@ def _one_kpi(ctx: Context, code: str) -> pd.DataFrame:
     return _detail(ctx).query("kpi_code == @code").assign(code=lambda d: d.area_code)
 
 
+@section
 def kpi_map(ctx: Context, code: str) -> Section:
     """One KPI across the regions, or the region's districts; a region's area opens it when clicked."""
     title = ctx.t("quality.map_title_districts" if ctx.region else "quality.map_title")
@@ -155,6 +157,7 @@ def kpi_map(ctx: Context, code: str) -> Section:
                    data=one[["area_code", "label", "value"]])
 
 
+@section
 def kpi_ranking(ctx: Context, code: str) -> Section:
     """One KPI's areas ranked, coloured by status, with the table of values, previous values and ranks."""
     one = _one_kpi(ctx, code)
@@ -178,6 +181,7 @@ def kpi_ranking(ctx: Context, code: str) -> Section:
                    as_of=as_of(ctx), data=ranked[["area_code", "label", "value", "rag"]])
 
 
+@section
 def trend(ctx: Context, by: str = "technology", metric: str = "median_download_mbps") -> Section:
     """A speed measure month by month, one line per technology or per operator."""
     window = periods.add_months(ctx.period.end, -TREND_MONTHS)
@@ -206,6 +210,7 @@ def trend(ctx: Context, by: str = "technology", metric: str = "median_download_m
                    source=ctx.t("source.speed_tests"), as_of=as_of(ctx), data=part)
 
 
+@section
 def urban_rural_gap(ctx: Context) -> Section:
     """Median download in towns against villages, for the scope and each of its areas."""
     title = ctx.t("quality.gap_title")
@@ -245,6 +250,7 @@ def _band_label(ctx: Context, row) -> str:
     return f"{ctx.number(row.lower_mbps)}–{ctx.number(row.upper_mbps)}"
 
 
+@section
 def speed_bands(ctx: Context) -> Section:
     """The share of tests in each download-speed band, by technology: the slow tail the median hides."""
     title = ctx.t("quality.bands_title")

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 
 from dialogue import charts, periods
-from dialogue.sections import Context, Metric, Section, Table, empty
+from dialogue.sections import Context, Metric, Section, Table, empty, section
 
 PROGRAMMES = ("fibre_village", "last_mile", "4g_settlement", "5g_city", "road_4g", "satellite")
 OUTLOOK_COLOURS = {"late": charts.RAG_COLOURS["red"], "stalled": charts.RAG_COLOURS["red"],
@@ -76,6 +76,7 @@ def _codes(ctx: Context, values, prefix: str) -> str:
 
 # ---- sections -----------------------------------------------------------------------------------
 
+@section
 def outlook(ctx: Context) -> Section:
     """Every programme: the share of the plan built, and the forecast at the current pace against its deadline."""
     title = ctx.t("rollout.outlook_heading")
@@ -112,6 +113,7 @@ def outlook(ctx: Context) -> Section:
                    data=shown.reset_index())
 
 
+@section
 def plan(ctx: Context, programme: str) -> Section:
     """One programme's cumulative plan against what is built, month by month, with the forecast and deadline."""
     title = ctx.t("rollout.plan_title")
@@ -159,6 +161,7 @@ def _best_worst(ctx: Context, rows: pd.DataFrame) -> str | None:
                  worst=worst.label, worst_value=ctx.unit(worst.progress_pct, "pct"))
 
 
+@section
 def operators(ctx: Context, programme: str) -> Section:
     """One programme's progress by operator, green where on time at the current pace, red where not."""
     title = ctx.t("rollout.operators_title")
@@ -172,6 +175,7 @@ def operators(ctx: Context, programme: str) -> Section:
                    as_of=_as_of(ctx), data=rows[["code", "label", "progress_pct", "outlook"]])
 
 
+@section
 def areas(ctx: Context, programme: str) -> Section:
     """One programme's progress by region (or district); a region's bar opens it."""
     title = ctx.t("rollout.districts_title" if ctx.region else "rollout.regions_title")
@@ -187,6 +191,7 @@ def areas(ctx: Context, programme: str) -> Section:
                    data=rows[["code", "label", "progress_pct", "outlook"]])
 
 
+@section
 def progress_table(ctx: Context, programme: str) -> Section:
     """One programme by area and by operator: planned, done, pace, forecast, outlook and items behind plan."""
     title = ctx.t("rollout.table_heading", programme=ctx.t(f"rollout.programme_{programme}"))
@@ -208,6 +213,7 @@ def progress_table(ctx: Context, programme: str) -> Section:
     return Section("rollout.progress", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=rows)
 
 
+@section
 def delayed(ctx: Context, programme: str | None) -> Section:
     """The items behind plan (of one programme, or of every one for None), oldest planned date first, with
     the open bottlenecks that block them and who must act."""

@@ -7,14 +7,12 @@ import io
 import json
 import stat
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dialogue import auth, cli
+from dialogue import access, auth, cli
+from tests.apps import PASSWORD, add, app, sign_in, texts
 from tests.conftest import ROOT
-
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture
@@ -24,9 +22,7 @@ def users_file(tmp_path, monkeypatch):
     return path
 
 
-def add(name, role, region=None, operator=None, email=None, password=PASSWORD):
-    return auth.add_user(name, role, password, region_code=region, operator_code=operator, oidc_email=email,
-                         known_regions=["KZ-23", "KZ-61"], known_operators=["op_a", "op_b"])
+
 
 
 def users_cli(db_path, users_path, *argv, stdin=None, monkeypatch=None):
@@ -153,28 +149,6 @@ def test_permission_matrix():
 
 # ---- the app: sign-in, public read off, edit pages ---------------------------------------------------------
 
-def app(db_path, monkeypatch, page=None, **query):
-    monkeypatch.setenv("DIALOGUE_DB", str(db_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-def sign_in(at, name, password=PASSWORD):
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    at.button(key="auth_submit").click()
-    return at.run()
-
-
-def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
-
-
 def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatch):
     add("viewer1", "viewer")
     monkeypatch.setenv("DIALOGUE_PUBLIC_READ", "0")
@@ -210,23 +184,17 @@ def test_repeated_failures_are_throttled(small_db, users_file, monkeypatch):
     assert "_auth_username" not in at.session_state
 
 
-# Same configuration as the app's connection: DuckDB refuses a read-only one to a file this process has open.
+# Through dialogue.access, as the app reads: DuckDB refuses a second configuration of a file this process has open.
 def ids(db_path):
-    con = duckdb.connect(str(db_path))
-    try:
+    with access.reading(db_path) as con:
         pick = "select bottleneck_id from bottleneck where region_code = ? and status <> 'resolved' order by 1 limit 1"
         return con.execute(pick, ["KZ-23"]).fetchone()[0], con.execute(pick, ["KZ-61"]).fetchone()[0]
-    finally:
-        con.close()
 
 
 def state(db_path, bid):
-    con = duckdb.connect(str(db_path))
-    try:
+    with access.reading(db_path) as con:
         return (con.execute("select status, notes, version from bottleneck where bottleneck_id = ?", [bid]).fetchone(),
                 con.execute("select count(*) from change_event").fetchone()[0])
-    finally:
-        con.close()
 
 
 def test_akimat_cannot_edit_another_regions_bottleneck_in_the_ui(small_copy, users_file, monkeypatch):
@@ -289,11 +257,8 @@ def test_a_stale_form_is_a_conflict_in_the_ui(small_copy, users_file, monkeypatc
     # Meanwhile the regulator saves the same record (same process, same database, another connection).
     from dialogue import editing
 
-    other = duckdb.connect(str(small_copy))
-    try:
+    with access.writer(small_copy) as other:
         editing.update_bottleneck(other, auth.User("reg", "regulator"), own, version, {"notes": "theirs"})
-    finally:
-        other.close()
     at.button(key=f"{k}_save").click().run()
     assert not at.exception
     assert "Someone else (reg) changed this record" in texts(at.warning)
@@ -324,24 +289,18 @@ def test_crafted_region_cannot_record_for_another_region(small_copy, users_file,
     from dialogue import editing
 
     meeting = at.selectbox(key="ac_new_meeting").value
-    con = duckdb.connect(str(small_copy))
-    try:
+    with access.writer(small_copy) as con:
         with pytest.raises(auth.PermissionDenied):
             editing.create_action_item(con, auth.find_user("ak23"), meeting, "KZ-61", "quality", "Crafted", "akimat")
         assert con.execute("select count(*) from action_item where text = 'Crafted'").fetchone()[0] == 0
-    finally:
-        con.close()
     # Its own region goes through the form.
     at.text_area(key="ac_new_text").input("Allocate plots for three masts")
     at.button(key="ac_new_save").click().run()
     assert not at.exception
     assert any("recorded" in s.value for s in at.success)
-    con = duckdb.connect(str(small_copy))
-    try:
+    with access.reading(small_copy) as con:
         assert con.execute("select region_code, updated_by from action_item where text = ?",
                            ["Allocate plots for three masts"]).fetchall() == [("KZ-23", "ak23")]
-    finally:
-        con.close()
 
 
 OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "id",

@@ -79,7 +79,7 @@ def test_no_data_gives_empty_sections_not_errors(blank_ctx):
     assert all(s.is_empty and s.empty == "common.no_data" for s in sections), [s.key for s in sections if not s.is_empty]
 
 
-def test_sections_are_built_without_streamlit(small_db):
+def test_sections_are_built_without_streamlit(small_copy):
     """The same builders serve the briefing packs and the command line: they must not need Streamlit."""
     script = """
 import sys
@@ -99,6 +99,6 @@ for lang in ("kk", "ru", "en"):
     assert not any(s.is_empty for s in built), [s.key for s in built if s.is_empty]
 print("streamlit" in sys.modules)
 """
-    out = subprocess.run([sys.executable, "-c", script, str(small_db)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([sys.executable, "-c", script, str(small_copy)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
