@@ -229,7 +229,7 @@ def for_paper(ctx: Context, section: Section, chapter: str = "") -> Section:
 
 def build(ctx: Context, is_demo: bool = False, progress: Callable[[int, int, str], None] | None = None) -> Pack:
     """Build every section of the pack; `progress(done, total, name)` is told after each one."""
-    ctx = Context(ctx.region, ctx.period, ctx.lang, ctx.as_of_date, cached(ctx.run))
+    ctx = replace(ctx, run=cached(ctx.run))  # keeps the screen's memo of built sections, if any
     plan = [(key, chapter(ctx)) for key, chapter in CHAPTERS]
     total = 1 + sum(len(builders) for _, builders in plan)
     summary = changes.summary(ctx)
