@@ -245,3 +245,24 @@ def _map(fig, title: str) -> Chart:
                  geojson=geojson, outline=outline, colourscale=scale, value_range=(low, high),
                  value_title=plain(colourbar),
                  series=[Series(plain(colourbar) or title, values)], categories=labels)
+
+
+def mercator_y(lat: float) -> float:
+    """Web Mercator's y (in degrees), as the screen's maps project: shapes keep their familiar look."""
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def map_shapes(chart: Chart, region: str | None = None) -> tuple[list[tuple[str, list]], list[tuple[str, list]]]:
+    """The map's outer rings, projected: (every shape, the shapes to frame). The frame holds the areas
+    with a value; on a region's map, every district of the region (those without a value drawn pale)."""
+    valued = set(chart.codes)
+    prefix = region[3:] if region and region.startswith("KZ-") else None
+    shapes = []
+    for feature in (chart.geojson or {}).get("features", []):
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            shapes.append((str(feature["id"]), [(lon, mercator_y(lat)) for lon, lat in polygon[0]]))
+    in_region = [s for s in shapes if prefix and s[0].isdigit() and s[0].startswith(prefix)]
+    framed = [s for s in shapes if s[0] in valued] + [s for s in in_region if s[0] not in valued]
+    return shapes, framed or shapes

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from dialogue import charts, i18n
 from dialogue.db import ROOT
 from dialogue.packs.contents import Pack
-from dialogue.packs.figures import Chart
+from dialogue.packs.figures import Chart, map_shapes
 from dialogue.sections import Metric, Section
 
 FONTS = ROOT / "static" / "fonts"
@@ -573,16 +573,8 @@ def _map(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
     low, high = chart.value_range or (0.0, 1.0)
     scale = chart.colourscale or [[0, "#E8F1F4"], [1, "#00485A"]]
 
-    def merc(lat):
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    shapes = []
-    for feature in (chart.geojson or {}).get("features", []):
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        for polygon in polygons:
-            shapes.append((feature["id"], [(lon, merc(lat)) for lon, lat in polygon[0]]))
-    shown = [pts for code, pts in shapes if code in values] or [pts for _, pts in shapes]
+    shapes, framed = map_shapes(chart, doc.pack.ctx.region)
+    shown = [pts for _, pts in framed]
     if not shown:
         return
     xs = [p[0] for pts in shown for p in pts]

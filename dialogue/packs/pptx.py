@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from dialogue import charts, i18n
 from dialogue.packs.contents import Pack
-from dialogue.packs.figures import Chart, interpolate
+from dialogue.packs.figures import Chart, interpolate, map_shapes
 from dialogue.packs.pdf import plain
 from dialogue.sections import Section
 
@@ -195,7 +195,7 @@ def _section_slide(slide, pack: Pack, section: Section, chapter: str) -> None:
     elif chart is not None and chart.kind == "heatmap":
         _matrix_table(slide, chart, *area)
     elif chart is not None and chart.kind == "map":
-        _map_shapes(slide, chart, pack.lang, *area)
+        _map_shapes(slide, chart, pack.lang, pack.ctx.region, *area)
     elif chart is None and section.table is not None:
         _table(slide, section, area[0], area[1], area[2], limit=max(3, int(area[3] / Inches(0.36)) - 1))
     _footer(slide, pack, section)
@@ -367,23 +367,14 @@ def _matrix_table(slide, chart: Chart, x, y, w, h) -> None:
             put(table.cell(r, c), chart.cells[r - 1][c - 1], chart.fills[r - 1][c - 1])
 
 
-def _map_shapes(slide, chart: Chart, lang: str, x, y, w, h) -> None:
+def _map_shapes(slide, chart: Chart, lang: str, region: str | None, x, y, w, h) -> None:
     """Areas as freeform shapes (vector, editable), coloured by value, with a colour key."""
     values = dict(zip(chart.codes, chart.values))
+    labels = dict(zip(chart.codes, chart.labels))
     low, high = chart.value_range or (0.0, 1.0)
     scale = chart.colourscale or [[0, "#E8F1F4"], [1, "#00485A"]]
 
-    def merc(lat):
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    shapes = []
-    for feature in (chart.geojson or {}).get("features", []):
-        if feature["id"] not in values:
-            continue
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        for polygon in polygons:
-            shapes.append((feature["id"], [(lon, merc(lat)) for lon, lat in polygon[0]]))
+    _, shapes = map_shapes(chart, region)
     if not shapes:
         return
     xs = [p[0] for _, pts in shapes for p in pts]
@@ -410,7 +401,7 @@ def _map_shapes(slide, chart: Chart, lang: str, x, y, w, h) -> None:
                                            if value is not None else "#EEF0F2")
         shape.line.color.rgb = colour(charts.INK if code == chart.outline else "#FFFFFF")
         shape.line.width = Pt(2.5 if code == chart.outline else 0.75)
-        shape.name = f"{code} {chart.labels[chart.codes.index(code)]}"
+        shape.name = f"{code} {labels.get(code, '')}".strip()
     kx, ky, kh = x + w - Inches(1.4), y + int(h * 0.15), int(h * 0.7)
     steps = 12
     for i in range(steps):
