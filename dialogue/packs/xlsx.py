@@ -108,6 +108,9 @@ def _section_sheet(book: _Book, section: Section, title: str, notes_as_rows: boo
     book.sources.append((name, title, section.source, section.as_of))
     _head(book, ws, section, title)
     ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # printed: one page wide
+    ws.repeat_rows(HEADER_ROW)
     chart = book.pack.chart(section)
     col = 0
     if chart is not None and chart.native:
