@@ -33,6 +33,7 @@ UPLOADERS = {
     "rollout": ("operator", *ALL_DATA_ROLES),
     "bottlenecks": ("operator", "akimat", *ALL_DATA_ROLES),
     "survey": ("atameken", *ALL_DATA_ROLES),
+    "speed_tiles": ALL_DATA_ROLES,
 }
 
 

@@ -282,6 +282,17 @@ def reference_marks(fig: go.Figure, categories: list, values: list, label: str, 
     return fig
 
 
+def wrap(text: str, width: int) -> str:
+    """Text broken into lines of about `width` characters at spaces (plotly's line break)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def count_matrix(frame: pd.DataFrame, label: str, columns: dict, lang: str, title: str | None = None,
                  height: int | None = None) -> go.Figure:
     """Counts per row (frame[label]) and column (`columns`: value column → heading), each column shaded
@@ -292,8 +303,8 @@ def count_matrix(frame: pd.DataFrame, label: str, columns: dict, lang: str, titl
     z = share.where(values == 0, 0.08 + 0.92 * share).where(values > 0, 0.0)
     scale = [[0, RAG_TINTS["red"]], [0.04, RAG_TINTS["red"]], [0.04, "#E6F1F4"], [1, "#7FB8C6"]]
     text = values.map(lambda v: i18n.fmt_number(v, lang))
-    # Headings on two lines where they have two words; plotly turns them when a narrow screen needs it.
-    headings = [h.replace(" ", "<br>", 1) for h in columns.values()]
+    # Headings on short lines (plotly turns long ones, and turned ones collide).
+    headings = [wrap(h, 12) for h in columns.values()]
     fig = go.Figure(go.Heatmap(
         z=z.values.tolist(), x=headings, y=list(frame[label]), text=text.values.tolist(),
         zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",

@@ -96,9 +96,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from dialogue import ingest
 
     # The writer role only for a load (readers of the app pause meanwhile); a check only reads.
+    options = {k: v for k, v in (("tile_type", args.tile_type), ("quarter", args.quarter)) if v}
     with ingest.open_warehouse(args.db, write=not args.check) as con:
         report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=_say,
-                               load=not args.check)
+                               load=not args.check, options=options)
     print(report.text(args.lang))
     print(f"({report.seconds:.1f} s)", file=sys.stderr)
     return 0 if report.accepted else 2
@@ -274,12 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     from dialogue.datasets import NAMES
 
-    ingest = sub.add_parser("ingest", help="validate a CSV/XLSX file and load it (exit 0 loaded, 2 rejected, 1 error)")
+    ingest = sub.add_parser("ingest", help="validate a CSV/XLSX (tiles: Parquet/CSV) file and load it (exit 0 loaded, 2 rejected, 1 error)")
     ingest.add_argument("dataset", choices=NAMES)
     ingest.add_argument("file")
     ingest.add_argument("--as", dest="as_user", help="who loads it, for the load log (default: the OS user)")
     ingest.add_argument("--check", action="store_true", help="validate only, load nothing")
     ingest.add_argument("--lang", choices=("en", "ru", "kk"), default="en", help="language of the report")
+    ingest.add_argument("--tile-type", choices=("fixed", "mobile"),
+                        help="speed_tiles: fixed or mobile, when the file name does not say")
+    ingest.add_argument("--quarter", help="speed_tiles: the quarter (e.g. 2026-Q3), when the file name does not say")
     ingest.set_defaults(handler=cmd_ingest)
 
     rollback = sub.add_parser("rollback", help="undo a load: delete its rows, mark it rolled back")

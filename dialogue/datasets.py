@@ -1,4 +1,4 @@
-"""The six datasets users upload: one definition each, the single source for the validator and the
+"""The datasets users upload: one definition each, the single source for the validator and the
 data dictionary (columns, types, units, allowed values, limits, Russian and Kazakh header aliases).
 
 Headers match case- and whitespace-insensitively ('Download Mbps', 'download_mbps' and 'Скорость
@@ -50,6 +50,10 @@ class Dataset:
     key: tuple[str, ...] = ()                 # unique within a file and against the warehouse
     rules: tuple[Rule, ...] = ()
     uploaded_by: tuple[str, ...] = field(default=())   # who usually sends it (for the dictionary)
+    # Located by a KATO code or by latitude + longitude (WGS 84): a row needs one or the other.
+    coordinates: bool = False
+    # Read as published (Ookla tiles: Parquet or CSV, the whole world), not by the generic CSV/XLSX reader.
+    published_format: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -67,12 +71,15 @@ TECHNOLOGIES = ("fixed", "3g", "4g", "5g", "satellite")
 _KATO = dict(ru=("като", "код като"), kk=("әаож", "әаож коды", "като коды"))
 _OPERATOR = dict(ru=("оператор", "оператор связи"), kk=("байланыс операторы",))
 _SPEED = dict(unit="mbps", minimum=0.0, maximum=MAX_SPEED_MBPS)
+_KBPS = dict(unit="kbps", minimum=0.0, maximum=MAX_SPEED_MBPS * 1000)
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
     Dataset("speed_tests", "speed_test", (
         _col("measured_at", "timestamp", True, ru=("дата измерения", "время измерения"),
              kk=("өлшеу уақыты", "өлшеу күні")),
-        _col("kato", "kato", True, **_KATO),
+        _col("kato", "kato", **_KATO),
+        _col("latitude", "number", unit="deg", minimum=-90.0, maximum=90.0, ru=("широта",), kk=("ендік",)),
+        _col("longitude", "number", unit="deg", minimum=-180.0, maximum=180.0, ru=("долгота",), kk=("бойлық",)),
         _col("operator", "operator", True, **_OPERATOR),
         _col("technology", "choice", True, allowed=TECHNOLOGIES, ru=("технология",), kk=("технологиясы",)),
         _col("download_mbps", "number", True, ru=("скорость загрузки, мбит/с", "скорость загрузки"),
@@ -83,7 +90,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
              ru=("задержка, мс", "задержка"), kk=("кідіріс, мс", "кідіріс")),
         _col("source", "choice", True, allowed=("crowd", "operator", "regulator"), ru=("источник",),
              kk=("дереккөз",)),
-    ), uploaded_by=("operator", "regulator")),
+    ), uploaded_by=("operator", "regulator"), coordinates=True),
     Dataset("coverage", "coverage", (
         _col("period", "month", True, ru=("период", "месяц"), kk=("кезең", "ай")),
         _col("kato", "kato", True, **_KATO),
@@ -170,6 +177,23 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
         _col("barriers", "multi", allowed=("cost", "speed", "availability", "reliability", "skills", "other"),
              ru=("барьеры", "препятствия"), kk=("кедергілер",)),
     ), key=("response_id",), uploaded_by=("atameken",)),
+    # Ookla open data as published: quarterly files of zoom-16 tiles for the whole world. The quarter and
+    # fixed/mobile come from the file name (2026-07-01_performance_fixed_tiles.parquet) or are given.
+    Dataset("speed_tiles", "speed_tile", (
+        _col("quarter", "date", True, ru=("квартал",), kk=("тоқсан",)),
+        _col("tile_type", "choice", True, allowed=("fixed", "mobile"), ru=("тип тайла",), kk=("тайл түрі",)),
+        _col("quadkey", "id", True, max_length=16, ru=("квадключ",), kk=("квадкілт",)),
+        _col("tile", "text", max_length=1000, ru=("тайл", "полигон тайла"), kk=("тайл полигоны",)),
+        _col("avg_d_kbps", "number", True, ru=("средняя загрузка, кбит/с",), kk=("орташа жүктеу, кбит/с",), **_KBPS),
+        _col("avg_u_kbps", "number", ru=("средняя отдача, кбит/с",), kk=("орташа жіберу, кбит/с",), **_KBPS),
+        _col("avg_lat_ms", "number", unit="ms", minimum=0.0, maximum=60_000.0, ru=("средняя задержка, мс",),
+             kk=("орташа кідіріс, мс",)),
+        _col("tests", "integer", True, minimum=1.0, maximum=1e9, ru=("тестов", "число тестов"),
+             kk=("тест саны",)),
+        _col("devices", "integer", minimum=1.0, maximum=1e9, ru=("устройств", "число устройств"),
+             kk=("құрылғы саны",)),
+    ), key=("quarter", "tile_type", "quadkey"), uploaded_by=("regulator", "ministry"),
+        published_format="ookla_tiles"),
 )}
 
 NAMES = tuple(DATASETS)

@@ -63,7 +63,8 @@ def show(section: Section, key: str | None = None, heading: bool = True) -> None
     if section.subtitle:
         st.caption(section.subtitle)
     if section.is_empty:
-        st.info(f"{i18n.t(section.empty, ui.lang())} {i18n.t('common.no_data_hint', ui.lang())}")
+        hint = f" {i18n.t('common.no_data_hint', ui.lang())}" if section.hint else ""
+        st.info(i18n.t(section.empty, ui.lang()) + hint)
         return
     if section.alert:
         getattr(st, section.alert[0])(section.alert[1])
@@ -162,12 +163,13 @@ def _figure(section: Section, key: str) -> None:
 def _table(table: Table, key: str) -> None:
     if table.collapsed:
         with st.expander(table.collapsed):
-            _table_body(table, key)
+            show_table(table, key)
     else:
-        _table_body(table, key)
+        show_table(table, key)
 
 
-def _table_body(table: Table, key: str) -> None:
+def show_table(table: Table, key: str) -> None:
+    """A table with its CSV and Excel downloads."""
     config = {table.columns[col]: st.column_config.Column(alignment="right") for col in table.formats}
     st.dataframe(table.shown(), hide_index=True, width="stretch", height=table.height, column_config=config)
     downloads(table, key)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dialogue import access, auth, db, editing, i18n, periods, records, tables
+from dialogue import access, auth, db, editing, i18n, periods, records
 
 log = logging.getLogger("dialogue")
 ROOT = db.ROOT
@@ -148,66 +148,12 @@ def page_specs() -> list[PageSpec]:
 
 # ---- shared widgets ---------------------------------------------------------------------------
 
-def page_title(title_key: str, subtitle: str | None = None) -> None:
-    """The page heading with the scope (region, period) it shows."""
-    f = filters()
-    st.title(t(title_key))
-    scope = f"{region_label(f.region)} · {f.period.label(f.lang)}"
-    st.caption(scope if subtitle is None else f"{scope} · {subtitle}")
-
-
-def empty_state(message_key: str = "common.no_data") -> None:
-    """A clear message instead of a blank chart."""
-    st.info(f"{t(message_key)} {t('common.no_data_hint')}")
-
-
 def chart(fig, key: str | None = None, clickable: bool = False, height: str | int = "content"):
     """Show a plotly figure with the offline config; a clickable chart returns its selection event."""
     kwargs = {"key": key, "config": PLOTLY_CONFIG, "width": "stretch", "height": height}
     if clickable:
         kwargs.update(on_select="rerun", selection_mode="points")
     return st.plotly_chart(fig, **kwargs)
-
-
-def change_history(entity: str, entity_id: str, key: str, limit: int = 500) -> None:
-    """Every change of one record (who, when, before, after), newest first, with its downloads."""
-    events = query("editing/change_history", entity=entity, entity_id=entity_id, limit=limit)
-    if events.empty:
-        st.info(t("editlog.no_history"))
-        return
-    history = records.history_table(events, entity, lang())
-    st.dataframe(history, hide_index=True, width="stretch")
-    downloads(history, f"history_{entity_id}", key)
-
-
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel download buttons for a table."""
-    f = filters()
-    stem = f"{name}_{f.region or 'KZ'}_{f.period.key}"
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("common.download_csv"), tables.to_csv(frame),
-                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv", width="stretch")
-    c2.download_button(t("common.download_xlsx"), tables.to_xlsx(frame), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", width="stretch")
-
-
-def table(frame: pd.DataFrame, columns: dict, name: str, key: str, formats: dict | None = None,
-          height: int | str = "auto", limit: int | None = None) -> None:
-    """A table with translated headers (the `columns` only, in order) and its CSV/Excel downloads.
-
-    `formats` maps a column to a function giving its text on screen (i18n.fmt_* in the language);
-    the downloads keep the raw numbers so Excel can compute with them. `limit` caps the rows shown
-    on screen (a long log stays light in the browser); the downloads still hold every row.
-    """
-    data = frame[list(columns)]
-    shown = data.head(limit).copy() if limit else data.copy()
-    for col, fmt in (formats or {}).items():
-        shown[col] = shown[col].map(fmt)
-    config = {columns[col]: st.column_config.Column(alignment="right") for col in (formats or {})}
-    st.dataframe(shown.rename(columns=columns), hide_index=True, width="stretch", height=height,
-                 column_config=config)
-    downloads(data.rename(columns=columns), name, key)
 
 
 def today() -> date:
@@ -327,32 +273,6 @@ def url_params(f: Filters) -> dict[str, str]:
     if f.region:
         params["region"] = f.region
     return params
-
-
-def deck(deck_obj, key: str | None = None, height: int = 520) -> None:
-    """Show a pydeck map (built by dialogue.maps with no base-map tiles)."""
-    st.pydeck_chart(deck_obj, width="stretch", height=height, key=key)
-
-
-def districts() -> pd.DataFrame:
-    """The districts of the chosen region (all districts for the country) with their names."""
-    return query("geography/districts", region=filters().region)
-
-
-def area_labels() -> dict[str, str]:
-    """Names of the areas a view breaks down into: the regions (short names), or the chosen region's districts."""
-    lg = lang()
-    if filters().region:
-        return {code: i18n.place_name(row, lg) for code, row in districts().set_index("district_kato").iterrows()}
-    return {code: i18n.region_name(row, lg, short=True) for code, row in regions().set_index("region_code").iterrows()}
-
-
-def place_labels(frame: pd.DataFrame, prefix: str) -> list[str]:
-    """The place names a query returns as <prefix>_kk, <prefix>_ru, <prefix>_en, in the chosen language
-    (English falls back to Russian); '—' where the query found no name."""
-    lg = lang()
-    return [i18n.place_name({"name_kk": kk, "name_ru": ru, "name_en": en}, lg) if isinstance(ru, str) else "—"
-            for kk, ru, en in zip(frame[f"{prefix}_kk"], frame[f"{prefix}_ru"], frame[f"{prefix}_en"])]
 
 
 # ---- who is signed in: local accounts (users file) or the organisation's login (OIDC) -----------------

@@ -4,6 +4,7 @@ Test modules import these, never each other."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from dialogue import db
 
@@ -23,6 +24,7 @@ SAMPLES = {
     "programme": "fibre_village",
     "kind": "land_plot",
     "responsible": None,
+    "tile_type": "fixed",
 }
 DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
          "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}
@@ -82,3 +84,36 @@ def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="a
                    values (?, ?, ?, ?, ?, 'op_a', 'SITE-1', ?, ?, ?, ?, ?, ?, ?)""",
                 [bid, kind, kato, region, district, responsible, opened, due, "resolved" if resolved else "open",
                  resolved, item, add_load(con, f"bottleneck_{bid}")])
+
+
+# ---- intake: files, operators and the state a load or rollback could touch --------------------------------
+
+TODAY = date(2026, 11, 15)
+FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response")
+OPERATORS = [("op_a", "Operator A", "mobile,fixed", True), ("op_b", "Operator B", "mobile", True),
+             ("op_c", "Operator C", "mobile", True)]
+# Real codes: a rural settlement of Atyrau, its district, the region, and an Astana city district.
+VILLAGE, DISTRICT, REGION, ASTANA_DISTRICT = "231035100", "231000000", "230000000", "711110000"
+COMPLAINT_HEADER = ("complaint_id;received_at;kato;operator;service;category;status;verified_at;"
+                    "measured_download_mbps;violation;fine_kzt;resolved_at")
+
+
+def add_operators(con) -> None:
+    con.executemany("insert into operator values (?, ?, ?, ?)", OPERATORS)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def snapshot(con) -> dict:
+    """Row count and an order-independent hash of every table a load or rollback could touch."""
+    out = {}
+    for table in (*FACT_TABLES, "load_log", "warehouse_state", "change_event"):
+        out[table] = con.execute(f"select count(*), sum(hash(t)::hugeint) from {table} t").fetchone()  # constants
+    return out
+
+
+def found(report) -> set[tuple]:
+    return {(i.row, i.column, i.reason) for i in report.issues}

@@ -11,7 +11,10 @@ import time
 import urllib.request
 from urllib.parse import urlparse
 
+from dialogue import ui
 from tests.conftest import ROOT
+
+PAGES = ui.page_specs()
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -80,3 +83,8 @@ def wait_until_ready(page, timeout: float = 60) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
     page.wait_for_timeout(1500)  # let plotly and deck.gl finish drawing
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
+
+
+def page_url(base: str, spec, query: dict) -> str:
+    path = "" if spec.order == PAGES[0].order else spec.url
+    return f"{base}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())

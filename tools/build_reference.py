@@ -121,6 +121,10 @@ def main(src: Path, out: Path) -> None:
             "name_kk": r["name_kk"], "name_ru": r["name_ru"],
             "name_en": (props.get("ADM2_EN") or "").replace("Zharasemey", "Zhanasemey"),
             "is_city_administration": int(r["type_code"] == "1"),
+            # A city or town akimat ("Г.А."), or a district of a republican city: every measurement in it
+            # counts as urban, whether or not KATO lists the city itself among its settlements.
+            "is_urban": int(r["type_code"] == "1" or r["name_ru"].strip().endswith("Г.А.")
+                            or r["kato"][:2] in CITY_REGIONS),
             "population": p.get("total", ""), "urban_population": p.get("urban_total", ""),
             "rural_population": p.get("rural_total", ""),
             "has_boundary": int(f is not None),

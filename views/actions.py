@@ -6,7 +6,7 @@ may change what, whatever this page shows)."""
 import streamlit as st
 
 from dialogue import auth, forms, records, screen, ui
-from dialogue.sections import actions
+from dialogue.sections import actions, history
 
 ctx = screen.context()
 ss = st.session_state
@@ -39,7 +39,7 @@ if len(items):
                           format_func=lambda a: records.action_label(rows[a], ctx.lang))
     forms.action_item_editor(ctx, user, rows[picked])
     with st.expander(ctx.t("actions.history_of", id=picked), expanded=True):
-        ui.change_history("action_item", picked, "ac_history")
+        screen.show(history.change_history(ctx, "action_item", picked), "ac_history")
 
 # ---- recording decisions during a meeting ------------------------------------------------------------------
 if user is not None and (user.role in auth.ALL_DATA_ROLES or user.role == "akimat"):

@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from dialogue import forms, screen, ui
-from dialogue.sections import bottleneck_record, empty
+from dialogue.sections import bottleneck_record, empty, history
 
 ctx = screen.context()
 ss = st.session_state
@@ -67,4 +67,4 @@ screen.show(card, "be_record", heading=False)
 st.subheader(ctx.t("editlog.edit_heading"))
 forms.bottleneck_editor(ctx, ui.current_user(), rec)
 st.subheader(ctx.t("editlog.history"))
-ui.change_history("bottleneck", rec.bottleneck_id, "be_history")
+screen.show(history.change_history(ctx, "bottleneck", rec.bottleneck_id), "be_history")

@@ -41,3 +41,9 @@ with c2:
 screen.show(quality.trend(ctx, by, metric), "quality_trend")
 screen.show(quality.urban_rural_gap(ctx), "quality_gap")
 screen.show(quality.speed_bands(ctx), "quality_bands")
+
+st.subheader(ctx.t("quality.tiles_title"))
+kind = screen.choose(ctx, "quality_tiles_kind", quality.TILE_KINDS, ctx.t("quality.tiles_kind"),
+                     lambda k: ctx.t(f"quality.tiles_kind_{k}"), segmented=True)
+screen.row([quality.tiles_by_source(ctx, kind), quality.tiles_map(ctx, kind)], widths=[3, 2],
+           keys=["quality_tiles_chart", "quality_tiles_map"], headings=False)

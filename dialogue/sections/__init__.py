@@ -166,6 +166,7 @@ class Section:
     source: str | None = None
     as_of: date | None = None
     empty: str | None = None                    # message key: nothing to show, and why
+    hint: bool = True                           # with an empty message: say where data would come from
     region_click: str | None = None             # the figure's point field holding a region code, if clickable
     data: pd.DataFrame | None = None            # the frame behind the figure (packs chart it natively)
     alert: tuple[str, str] | None = None        # (level, text) said in a box: 'success', 'info', 'warning', 'error'
@@ -189,9 +190,9 @@ def section(builder: Callable) -> Callable:
     return build
 
 
-def empty(key: str, title: str | None = None, message: str = "common.no_data") -> Section:
+def empty(key: str, title: str | None = None, message: str = "common.no_data", hint: bool = True) -> Section:
     """A section with nothing to show: the page says so instead of drawing a blank chart."""
-    return Section(key, title=title, empty=message)
+    return Section(key, title=title, empty=message, hint=hint)
 
 
 def as_of(ctx: Context, last_data_day: date | None = None) -> date:

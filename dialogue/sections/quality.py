@@ -4,6 +4,7 @@ trends by operator and by technology, the urban-rural gap and the distribution o
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dialogue import charts, kpi, maps, periods
 from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, section
@@ -274,3 +275,92 @@ def speed_bands(ctx: Context) -> Section:
     return Section("quality.bands", title=title, figure=fig, notes=(ctx.t("quality.bands_hint"),), table=table,
                    summary=ctx.t("summary.bands", slow=ctx.unit(slow, "pct"), fast=ctx.unit(fast, "pct")),
                    source=ctx.t("source.speed_tests"), as_of=as_of(ctx), data=bands)
+
+
+# ---- speed by source: the Ookla open-data tiles beside the speed tests -------------------------------------
+TILE_KINDS = ("fixed", "mobile")
+TILE_SOURCES = ("tile_download_mbps", "crowd_median_download_mbps", "operator_median_download_mbps",
+                "regulator_median_download_mbps")
+TILE_COLOURS = {"tile_download_mbps": "#6A3D9A", "crowd_median_download_mbps": "#1F77B4",
+                "operator_median_download_mbps": "#FF7F0E", "regulator_median_download_mbps": "#2CA02C"}
+NO_FIGURE = "#E5E7EB"
+
+
+def _tiles(ctx: Context, kind: str) -> tuple[pd.DataFrame, str]:
+    """Per area (the scope's own row first), the tiles' test-weighted mean beside the tests' medians, and
+    the quarters the tiles come from (quality/tiles_by_source)."""
+    frame = ctx.query("quality/tiles_by_source", tile_type=kind)
+    if frame.empty or frame.tiles.sum() == 0:
+        return frame, ""
+    labels = {**ctx.area_labels(), NATIONAL: ctx.t("common.national")}
+    if ctx.region:
+        labels[ctx.region] = region_total_label(ctx)
+    frame = frame.assign(label=frame.area_code.map(labels).fillna(frame.area_code))
+    first, last = frame.quarter_from.iloc[0], frame.quarter_to.iloc[0]
+    quarters = periods.period_of(first, "quarter").label(ctx.lang)
+    if last != first:
+        quarters += f" – {periods.period_of(last, 'quarter').label(ctx.lang)}"
+    return frame, quarters
+
+
+@section
+def tiles_by_source(ctx: Context, kind: str = "fixed") -> Section:
+    """Download speed by source: Ookla tiles (mean of the tiles' averages, weighted by tests) beside the
+    median of crowd, operator and regulator tests, per area, with the tests and tiles behind each figure."""
+    title = ctx.t("quality.tiles_title")
+    frame, quarters = _tiles(ctx, kind)
+    if not quarters:
+        return empty("quality.tiles", title, message="quality.tiles_none")
+    total = frame.iloc[0]
+
+    def mbps(value) -> str:
+        return ctx.unit(value, "mbps") if pd.notna(value) else ctx.t("quality.tiles_too_few")
+
+    names = {c: ctx.t(f"quality.tiles_{c}") for c in TILE_SOURCES}
+    long = frame.melt(id_vars=["area_code", "label"], value_vars=list(TILE_SOURCES), var_name="source",
+                      value_name="mbps").dropna(subset=["mbps"])
+    fig = charts.grouped_bar(long, "label", "mbps", "source", names, ctx.lang, horizontal=True, value_format=",.0f",
+                             axis_title=ctx.t("quality.axis_median_download_mbps"), colours=TILE_COLOURS,
+                             height=160 + 22 * len(long)) if len(long) else None
+    summary = ctx.t("quality.tiles_summary", area=total.label, quarters=quarters, mean=mbps(total.tile_download_mbps),
+                    tiles=ctx.number(total.tiles), tests=ctx.number(total.tile_tests),
+                    crowd=mbps(total.crowd_median_download_mbps), operator=mbps(total.operator_median_download_mbps),
+                    regulator=mbps(total.regulator_median_download_mbps))
+    figures = dict.fromkeys(("tile_download_mbps", "tile_upload_mbps", "tile_latency_ms", "crowd_median_download_mbps",
+                             "operator_median_download_mbps", "regulator_median_download_mbps"), _one(ctx))
+    counts = dict.fromkeys(("tile_tests", "tiles", "crowd_tests", "operator_tests", "regulator_tests"), _count(ctx))
+    table = Table(frame, {"label": ctx.t("quality.area"), "tile_download_mbps": names["tile_download_mbps"],
+                          "tile_tests": ctx.t("quality.tiles_tile_tests"), "tiles": ctx.t("quality.tiles_tiles"),
+                          "tile_upload_mbps": ctx.t("quality.tiles_upload"),
+                          "tile_latency_ms": ctx.t("quality.tiles_latency"),
+                          "crowd_median_download_mbps": names["crowd_median_download_mbps"],
+                          "crowd_tests": ctx.t("quality.tiles_crowd_tests"),
+                          "operator_median_download_mbps": names["operator_median_download_mbps"],
+                          "operator_tests": ctx.t("quality.tiles_operator_tests"),
+                          "regulator_median_download_mbps": names["regulator_median_download_mbps"],
+                          "regulator_tests": ctx.t("quality.tiles_regulator_tests")},
+                  formats={**figures, **counts}, name=f"quality_tiles_{kind}", collapsed=ctx.t("quality.tiles_table"))
+    return Section("quality.tiles", title=title, figure=fig, summary=summary, table=table,
+                   notes=(ctx.t("quality.tiles_caption", quarters=quarters, tests=ctx.number(total.min_tests)),),
+                   source=ctx.t("quality.tiles_source"), as_of=as_of(ctx), data=long)
+
+
+@section
+def tiles_map(ctx: Context, kind: str = "fixed") -> Section:
+    """The tiles' mean download on the map; areas without a figure stay on it, in grey."""
+    title = ctx.t("quality.tiles_map_title")
+    frame, quarters = _tiles(ctx, kind)
+    areas = frame.iloc[1:] if quarters else frame
+    mapped = areas.dropna(subset=["tile_download_mbps"]).assign(code=lambda d: d.area_code,
+                                                                  value=lambda d: d.tile_download_mbps)
+    if mapped.empty:
+        return empty("quality.tiles_map", title, message="quality.tiles_none")
+    level = "districts" if ctx.region else "regions"
+    fig = maps.choropleth(mapped, level, ctx.lang, ctx.unit_name("mbps"), title=title, height=420)
+    fig.add_trace(go.Choropleth(geojson=maps.boundaries(level), featureidkey="id", locations=areas.area_code,
+                                z=[0] * len(areas), showscale=False, hoverinfo="skip",
+                                colorscale=[[0, NO_FIGURE], [1, NO_FIGURE]],
+                                marker={"line": {"color": "white", "width": 0.8}}))
+    fig.data = (fig.data[-1], *fig.data[:-1])   # the grey under the coloured areas
+    return Section("quality.tiles_map", title=title, figure=fig, source=ctx.t("quality.tiles_source"),
+                   as_of=as_of(ctx), data=mapped[["area_code", "label", "value"]])

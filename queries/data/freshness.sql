@@ -1,6 +1,7 @@
 -- purpose: how fresh each uploaded feed is: last day with data, rows (also in $region), last load, stale or not
 -- grain:   one row per (dataset, source): the speed-test source, else the operator for operators' files
---          (coverage, rollout, bottlenecks), else none (complaints, survey); a dataset never loaded: one row
+--          (coverage, rollout, bottlenecks), fixed or mobile for speed tiles, else none (complaints,
+--          survey); a dataset never loaded: one row
 -- params:  $region (null = every region: region_rows = rows), $as_of_date (today)
 -- units:   rows in records, *_days in days; last_data_day a date (coverage, survey: first day of the month)
 -- Feeds are national, so staleness is judged on the whole feed; rollout and bottlenecks are registers
@@ -8,10 +9,12 @@
 with facts as (
     select dataset, source_code, operator_code, region_code, data_day, load_id from dataset_record
 ),
--- How often each dataset is due: monthly files at most a month late; the survey once a quarter.
+-- How often each dataset is due: monthly files at most a month late; the survey once a quarter; Ookla
+-- publishes a quarter's tiles a few weeks after it ends (the data day is the quarter's first day).
 cadence (dataset, sort_order, stale_after_days, is_register) as (
     values ('speed_tests', 1, 45, false), ('coverage', 2, 75, false), ('complaints', 3, 45, false),
-           ('rollout', 4, 45, true), ('bottlenecks', 5, 45, true), ('survey', 6, 135, false)
+           ('rollout', 4, 45, true), ('bottlenecks', 5, 45, true), ('survey', 6, 135, false),
+           ('speed_tiles', 7, 200, false)
 ),
 by_source as (
     select dataset, source_code, operator_code, count(*) as rows, max(data_day) as last_data_day,

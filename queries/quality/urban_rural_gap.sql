@@ -5,14 +5,18 @@
 -- params:  $region (null = whole country), $start_date, $end_date (end exclusive)
 -- units:   *_mbps in Mbit/s; gap_mbps = urban minus rural; rural_to_urban_pct = rural median as a
 --          percent of the urban median; *_tests = number of tests behind each median
+-- The class comes from the place: a test in a city or town akimat or a republican city is urban whatever
+-- the settlement its KATO code names (KATO often lists a city's villages but not the city itself).
 with
 tests as (
-    select case when $region is null then region_code else district_kato end as area_code,
-           is_rural, download_mbps
-    from speed_test
-    where measured_at >= $start_date and measured_at < $end_date
-      and ($region is null or region_code = $region)
-      and is_rural is not null
+    select case when $region is null then t.region_code else t.district_kato end as area_code,
+           case when d.is_urban or r.is_city then false else t.is_rural end as is_rural, t.download_mbps
+    from speed_test t
+    join region r on r.region_code = t.region_code
+    left join district d on d.district_kato = t.district_kato
+    where t.measured_at >= $start_date and t.measured_at < $end_date
+      and ($region is null or t.region_code = $region)
+      and (t.is_rural is not null or d.is_urban or r.is_city)
 ),
 medians as (
     select case when grouping(area_code) = 1 then coalesce($region, 'KZ') else area_code end as area_code,

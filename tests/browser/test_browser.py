@@ -8,11 +8,9 @@ import os
 
 import pytest
 
-from dialogue import ui
 from tests.conftest import ARTIFACTS, ROOT
-from tests.servers import ARGS, CHROMIUM, open_page, start_server, wait_until_ready
+from tests.servers import ARGS, CHROMIUM, PAGES, open_page, page_url, start_server, wait_until_ready
 
-PAGES = ui.page_specs()
 # The whole country in each language, and three regions of different size: Astana (a city of 1.4
 # million), Atyrau (oil region, districts of every size) and Ulytau (the smallest, a few districts).
 VIEWS = [({"lang": "ru"}, "all"), ({"lang": "kk"}, "all"), ({"lang": "en"}, "all"),
@@ -48,11 +46,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
         b.close()
-
-
-def page_url(base: str, spec, query: dict) -> str:
-    path = "" if spec.order == PAGES[0].order else spec.url
-    return f"{base}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 def test_cold_deep_link_opens_the_page(server, browser):

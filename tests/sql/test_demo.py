@@ -12,7 +12,7 @@ from dialogue import demo
 
 AS_OF = date(2026, 11, 15)
 CUT = datetime(2026, 11, 15)
-FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response")
+FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "speed_tile")
 CONTENT = ("operator", "load_log", *FACTS, "meeting", "action_item", "change_event")
 
 
@@ -97,13 +97,21 @@ def test_same_seed_same_contents_other_seed_differs(built, tmp_path):
         assert differs[table] != first[table], table
 
 
-@pytest.mark.parametrize("table", FACTS)
+@pytest.mark.parametrize("table", [t for t in FACTS if t != "speed_tile"])
 def test_places_agree_with_geography(con, table):
     bad = _one(con, f"""select count(*) from {table} f
                         where not exists (select 1 from kato_unit k where k.kato = f.kato
                                           and k.region_code = f.region_code
                                           and k.district_kato is not distinct from f.district_kato)""")[0]
     assert bad == 0
+
+
+def test_tiles_lie_in_their_districts(con):
+    # Tiles carry no KATO code: their district (the one holding the centre) and its region.
+    assert _one(con, """select count(*) from speed_tile t
+                        where not exists (select 1 from district d where d.district_kato = t.district_kato
+                                          and d.region_code = t.region_code)""")[0] == 0
+    assert _one(con, "select count(distinct quarter), min(tests) >= 1 from speed_tile") == (11, True)
 
 
 def test_nothing_after_as_of(con):

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_ingest import snapshot
+from tests.factories import snapshot
 
 ROWS = 1_000_000
 

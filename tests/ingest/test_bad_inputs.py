@@ -2,8 +2,8 @@
 the hostile text stored as plain text), and after every rejected file the warehouse is exactly as it was:
 same row counts and the same hash of every table a load could touch.
 
-The corpus is generated (small, deterministic) rather than committed: `python -m tests.test_bad_inputs DIR`
-writes it to DIR for trying by hand (see tests/bad_inputs/README.md).
+The corpus is generated (small, deterministic) rather than committed: `python -m tests.ingest.test_bad_inputs DIR`
+writes it to DIR for trying by hand (see tests/ingest/bad_inputs.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from dialogue import db, ingest
-from tests.test_ingest import COMPLAINT_HEADER, VILLAGE, snapshot
+from tests.factories import COMPLAINT_HEADER, VILLAGE, snapshot
 
 SPEED_HEADER = "measured_at,kato,operator,technology,download_mbps,upload_mbps,latency_ms,source"
 SPEED_ROW = f"2026-10-01 10:00,{VILLAGE},op_a,4g,50,10,20,crowd"

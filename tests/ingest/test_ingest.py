@@ -19,38 +19,18 @@ import pytest
 
 from dialogue import access, auth, datasets, db, ingest
 from tests.conftest import ROOT
-
-TODAY = date(2026, 11, 15)
-FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response")
-OPERATORS = [("op_a", "Operator A", "mobile,fixed", True), ("op_b", "Operator B", "mobile", True),
-             ("op_c", "Operator C", "mobile", True)]
-# Real codes: a rural settlement of Atyrau, its district, the region, and an Astana city district.
-VILLAGE, DISTRICT, REGION, ASTANA_DISTRICT = "231035100", "231000000", "230000000", "711110000"
-COMPLAINT_HEADER = ("complaint_id;received_at;kato;operator;service;category;status;verified_at;"
-                    "measured_download_mbps;violation;fine_kzt;resolved_at")
-
-
-# ---- helpers shared with the other intake tests ------------------------------------------------------
-
-def add_operators(con) -> None:
-    con.executemany("insert into operator values (?, ?, ?, ?)", OPERATORS)
-
-
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def snapshot(con) -> dict:
-    """Row count and an order-independent hash of every table a load or rollback could touch."""
-    out = {}
-    for table in (*FACT_TABLES, "load_log", "warehouse_state", "change_event"):
-        out[table] = con.execute(f"select count(*), sum(hash(t)::hugeint) from {table} t").fetchone()  # constants
-    return out
-
-
-def found(report) -> set[tuple]:
-    return {(i.row, i.column, i.reason) for i in report.issues}
+from tests.factories import (
+    ASTANA_DISTRICT,
+    COMPLAINT_HEADER,
+    DISTRICT,
+    REGION,
+    TODAY,
+    VILLAGE,
+    add_operators,
+    found,
+    snapshot,
+    write,
+)
 
 
 @pytest.fixture
@@ -78,9 +58,10 @@ def test_russian_headers_cp1251_semicolons_and_decimal_comma(con, tmp_path):
     rows = con.execute("""select measured_at, kato, region_code, district_kato, is_rural, operator_code, technology,
                                  download_mbps, upload_mbps, latency_ms, source, load_id
                           from speed_test order by measured_at desc""").fetchall()
-    assert rows[0] == (datetime(2026, 10, 31, 14, 5), VILLAGE, "KZ-23", DISTRICT, True, "op_a", "4g", 1500.5, 12.25,
+    # The village and its district belong to Atyrau's city akimat: urban, whatever the settlement's type.
+    assert rows[0] == (datetime(2026, 10, 31, 14, 5), VILLAGE, "KZ-23", DISTRICT, False, "op_a", "4g", 1500.5, 12.25,
                        20.0, "crowd", report.load_id)
-    assert rows[1][1:8] == (DISTRICT, "KZ-23", DISTRICT, None, "op_b", "fixed", 0.0)
+    assert rows[1][1:8] == (DISTRICT, "KZ-23", DISTRICT, False, "op_b", "fixed", 0.0)
     assert rows[1][8:10] == (None, None)
     assert rows[2][2:4] == ("KZ-23", None)      # a region-level code: no district
 
@@ -246,7 +227,7 @@ def test_the_same_file_twice_adds_nothing_and_rollback_undoes_a_load(con, tmp_pa
     assert first.status == "loaded" and first.rows == 2 and db.data_version(con) == version + 1
     logged = con.execute("""select dataset, file_name, checksum_sha256, row_count, loaded_by, status from load_log
                             where load_id = ?""", [first.load_id]).fetchone()
-    assert logged == ("complaints", "c.csv", ingest._sha256(path), 2, "tester", "loaded")
+    assert logged == ("complaints", "c.csv", ingest.read.sha256(path), 2, "tester", "loaded")
     before = snapshot(con)
     second = load(con, "complaints", path)
     assert second.status == "already_loaded" and second.accepted
@@ -328,6 +309,8 @@ def test_each_dataset_maps_onto_its_warehouse_table(con):
         table = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = ?",
                                            [ds.table]).fetchall()}
         for c in ds.columns:
+            if ds.coordinates and c.name in ("latitude", "longitude"):
+                continue   # they place the row (its district becomes its kato), they are not stored
             target = "operator_code" if c.type == "operator" else c.name
             assert target in table, (ds.name, c.name)
         assert all(k in {c.name for c in ds.columns} for k in ds.key)
@@ -450,18 +433,19 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     upload = next(s for s in at.selectbox if s.key == "data_upload_dataset")
-    assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey"]
-    # The six demo loads, newest first: a regulator may roll back any load, once the box is ticked.
+    assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey",
+                              "Speed tiles (Ookla open data)"]
+    # The seven demo loads, newest first: a regulator may roll back any load, once the box is ticked.
     pick = next(s for s in at.selectbox if s.key.startswith("data_rollback_pick"))
-    assert len(pick.options) == 6 and pick.value == 6
+    assert len(pick.options) == 7 and pick.value == 7
     assert at.button(key="data_rollback").disabled
-    at.checkbox(key="data_rollback_sure_6").check().run()
+    at.checkbox(key="data_rollback_sure_7").check().run()
     at.button(key="data_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Load #6 rolled back" in s.value for s in at.success)
+    assert any("Load #7 rolled back" in s.value for s in at.success)
     with access.reading(small_copy) as con:   # the app's shared connection of this process
-        assert con.execute("select count(*) from survey_response").fetchone()[0] == 0
-        assert con.execute("select status, rolled_back_by from load_log where load_id = 6").fetchone() == \
+        assert con.execute("select count(*) from speed_tile").fetchone()[0] == 0
+        assert con.execute("select status, rolled_back_by from load_log where load_id = 7").fetchone() == \
             ("rolled_back", "reg.one")
 
 
@@ -489,7 +473,7 @@ def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, m
                                         (b"abcd\nefgh\n", False)])
 def test_empty_lines_before_data_are_found_across_chunks(tmp_path, monkeypatch, data, blank):
     # Such files take the slower, exactly numbered path; chunks of 4 bytes split every line break.
-    monkeypatch.setattr(ingest, "_CHUNK", 4)
+    monkeypatch.setattr(ingest.read, "_CHUNK", 4)
     path = tmp_path / "f.csv"
     path.write_bytes(data)
-    assert ingest._scan_csv_bytes(path).inner_blank_lines is blank
+    assert ingest.read.scan_csv_bytes(path).inner_blank_lines is blank
