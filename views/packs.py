@@ -13,7 +13,7 @@ ctx = screen.context()
 screen.page("packs.page_title", ctx)
 st.markdown(ctx.t("packs.page_intro"))
 if not overview.has_data(ctx):
-    ui.empty_state()
+    screen.show(overview.headline(ctx), heading=False)  # says there is nothing to put in a pack yet
     st.stop()
 
 stem = packs.file_stem(ctx.region, ctx.period.key, ctx.lang)
