@@ -60,6 +60,8 @@ def quality_chapter(ctx: Context) -> list[tuple[str, Builder]]:
         ("quality.trend_technology", lambda c: quality.trend(c, "technology", "median_download_mbps")),
         ("quality.gap", quality.urban_rural_gap),
         ("quality.bands", quality.speed_bands),
+        ("quality.tiles", lambda c: quality.tiles_by_source(c, "fixed")),
+        ("quality.tiles_map", lambda c: quality.tiles_map(c, "fixed")),
     ]
 
 

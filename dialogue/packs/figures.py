@@ -231,14 +231,15 @@ def _heatmap(fig, title: str) -> Chart:
 
 def _map(fig, title: str) -> Chart:
     traces = [t for t in fig.data if t.type == "choropleth"]
-    main = traces[0]
+    # The trace that carries the values (a map may lay a plain base or an outline over or under it).
+    main = max(traces, key=lambda t: len({_number(v) for v in _list(t.z)} - {None}))
     values = [_number(v) for v in _list(main.z)]
     known = [v for v in values if v is not None]
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     scale = [list(s) for s in main.colorscale]
     labels = [plain(r[0]) if isinstance(r, list | tuple) else plain(r) for r in _list(main.customdata)] \
         if main.customdata is not None else [str(c) for c in _list(main.locations)]
-    outline = next((_list(t.locations)[0] for t in traces[1:] if len(_list(t.locations)) == 1), None)
+    outline = next((_list(t.locations)[0] for t in traces if t is not main and len(_list(t.locations)) == 1), None)
     colourbar = main.colorbar.title.text if main.colorbar is not None and main.colorbar.title is not None else ""
     geojson = main.geojson if isinstance(main.geojson, dict) else None
     return Chart("map", title, codes=[str(c) for c in _list(main.locations)], labels=labels, values=values,

@@ -312,13 +312,26 @@ def _metrics(doc: _Document, metrics: tuple[Metric, ...]) -> None:
 LEGEND_H = 6.0
 
 
+MAX_CHART_H = 225.0  # mm: a chart never runs off its page
+
+
+def _legend_height(chart: Chart) -> float:
+    return LEGEND_H * math.ceil(len(chart.series) / 4) if len(chart.series) > 1 and chart.kind != "map" else 0
+
+
+def _band(chart: Chart) -> float:
+    """The height (mm) of one category's bars in a horizontal bar chart, shrunk to fit a page."""
+    grouped = len(chart.series) > 1 and not chart.stacked
+    band = 3.2 * len(chart.series) + 1.6 if grouped else 5.4
+    room = (MAX_CHART_H - _legend_height(chart) - 9) / max(len(chart.categories), 1)
+    return min(band, room)
+
+
 def chart_height(doc: _Document, chart: Chart) -> float:
     """The height (mm) a chart takes on the page at full body width."""
-    legend = LEGEND_H * math.ceil(len(chart.series) / 4) if len(chart.series) > 1 and chart.kind != "map" else 0
+    legend = _legend_height(chart)
     if chart.kind == "bar" and chart.horizontal:
-        grouped = len(chart.series) > 1 and not chart.stacked
-        band = 3.2 * len(chart.series) + 1.6 if grouped else 5.4
-        return legend + len(chart.categories) * band + 9
+        return legend + len(chart.categories) * _band(chart) + 9
     if chart.kind in ("bar", "line"):
         return legend + 68
     if chart.kind == "heatmap":
@@ -349,7 +362,7 @@ def _legend(doc: _Document, chart: Chart, x: float, y: float, w: float) -> float
             doc.rect(lx, ly + 0.6, 3.2, 3.2, style="F")
         doc.set_text_color(*rgb(charts.INK))
         doc.set_xy(lx + 6, ly)
-        doc.cell(col - 7, 4, s.name[:40])
+        doc.cell(col - 7, 4, _fit(doc, s.name, col - 8))
     return y + LEGEND_H * math.ceil(len(chart.series) / 4)
 
 
@@ -376,7 +389,8 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
         doc.set_font(FONT, "", 7)
         label_w = min(max(doc.get_string_width(c) for c in chart.categories) + 2, w * 0.34)
         grouped = k > 1 and not stacked
-        band = 3.2 * k + 1.6 if grouped else 5.4
+        band = _band(chart)
+        gap = min(1.6, band * 0.25)
         px, pw = x + label_w, w - label_w - 4
         ph = band * len(chart.categories)
         _grid_vertical(doc, px, y, pw, ph, end, step, suffix)
@@ -393,7 +407,7 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
                 doc.set_fill_color(*rgb(colour))
                 length = pw * value / end
                 if stacked:
-                    doc.rect(px + pw * left / end, by + 0.8, length, band - 1.6, style="F")
+                    doc.rect(px + pw * left / end, by + gap / 2, length, band - gap, style="F")
                     if chart.percent and value >= 7:
                         doc.set_font(FONT, "", 5.8)
                         doc.set_text_color(255, 255, 255)
@@ -401,8 +415,8 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
                         doc.cell(length, 3, _fmt(doc, value, 0) + "%", align="C")
                     left += value
                 else:
-                    bh = (band - 1.6) / k
-                    top_y = by + 0.8 + j * bh
+                    bh = (band - gap) / k
+                    top_y = by + gap / 2 + j * bh
                     doc.rect(px, top_y, length, bh, style="F")
                     if s.values[i] is not None:
                         doc.set_font(FONT, "", 5.8 if grouped else 6.5)
