@@ -100,3 +100,19 @@ def million_speed_tests(tmp_path_factory) -> Path:
 
     katos = sorted(geography.read_reference("settlements.csv")["kato"])
     return speed_tests_csv(tmp_path_factory.mktemp("million") / "million.csv", 1_000_000, katos)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), shared by every browser test; required, never skipped."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import ARGS, CHROMIUM
+
+    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()

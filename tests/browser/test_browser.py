@@ -4,12 +4,10 @@ Screenshots land in tests/artifacts/ to be looked at. Chromium is required: no s
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.conftest import ARTIFACTS, ROOT
-from tests.servers import ARGS, CHROMIUM, PAGES, open_page, page_url, start_server, wait_until_ready
+from tests.servers import PAGES, open_page, page_url, start_server, wait_until_ready
 
 # The whole country in each language, and three regions of different size: Astana (a city of 1.4
 # million), Atyrau (oil region, districts of every size) and Ulytau (the smallest, a few districts).
@@ -35,17 +33,6 @@ def empty_server(empty_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("browser_empty") / "warehouse.duckdb"
     path.write_bytes(empty_db.read_bytes())
     yield from start_server(path)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_cold_deep_link_opens_the_page(server, browser):

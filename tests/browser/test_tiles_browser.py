@@ -8,7 +8,7 @@ import pytest
 
 from dialogue import i18n
 from tests.conftest import ARTIFACTS
-from tests.servers import CHROMIUM, PAGES, open_page, page_url, start_server
+from tests.servers import PAGES, open_page, page_url, start_server
 
 pytestmark = pytest.mark.browser
 REGION = "KZ-23"
@@ -25,27 +25,14 @@ def tiles_server(small_db, tmp_path_factory):
     yield from start_server(path)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                    "--disable-background-networking", "--disable-component-update",
-                                    "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
 def drawn(page, key: str, selector: str) -> int:
     return page.locator(f".st-key-{key} .js-plotly-plot").locator(selector).count()
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-def test_quality_page_shows_the_tiles_source_for_a_region(tiles_server, chromium, lang):
+def test_quality_page_shows_the_tiles_source_for_a_region(tiles_server, browser, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context, page, errors, outside = open_page(chromium, page_url(tiles_server, QUALITY, {"lang": lang, "region": REGION,
+    context, page, errors, outside = open_page(browser, page_url(tiles_server, QUALITY, {"lang": lang, "region": REGION,
                                                                                           "period": PERIOD}))
     try:
         title = page.get_by_role("heading", name=i18n.t("quality.tiles_title", lang))
@@ -70,8 +57,8 @@ def test_quality_page_shows_the_tiles_source_for_a_region(tiles_server, chromium
         context.close()
 
 
-def test_tiles_source_in_a_narrow_window(tiles_server, chromium):
-    context, page, errors, outside = open_page(chromium, page_url(tiles_server, QUALITY, {"lang": "kk", "region": REGION,
+def test_tiles_source_in_a_narrow_window(tiles_server, browser):
+    context, page, errors, outside = open_page(browser, page_url(tiles_server, QUALITY, {"lang": "kk", "region": REGION,
                                                                                           "period": PERIOD}),
                                                width=420, height=900)
     try:

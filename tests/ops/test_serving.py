@@ -19,7 +19,7 @@ import pytest
 from dialogue import geography
 from tests.conftest import ROOT, speed_tests_csv
 from tests.ops.warehouse_checks import cli, read_fingerprint
-from tests.servers import ARGS, CHROMIUM, free_port, open_page
+from tests.servers import free_port, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -60,17 +60,6 @@ def holds_open(pid: int, path: Path) -> bool:
         except OSError:
             continue
     return False
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), "Chromium is required: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def visit(browser, url: str):

@@ -102,3 +102,26 @@ print("streamlit" in sys.modules)
     out = subprocess.run([sys.executable, "-c", script, str(small_copy)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_tiles_stand_beside_the_tests_by_source(make_ctx, lang):
+    ctx = make_ctx("KZ-23", "2026-Q3", lang)
+    chart, on_map = quality.tiles_by_source(ctx, "fixed"), quality.tiles_map(ctx, "fixed")
+    assert not chart.is_empty and drawn(chart) and chart.table.raw().shape[0] >= 2
+    assert "Ookla" in chart.source and DIGIT.search(chart.summary)
+    assert not on_map.is_empty and len(on_map.figure.data) == 2          # grey areas under the coloured ones
+
+
+def test_data_sections_say_what_is_fresh_and_where_records_are(make_ctx):
+    from dialogue.sections import data
+
+    ctx = make_ctx("KZ-23", "2026-10", "ru")
+    fresh = data.freshness(ctx)
+    assert fresh.alert and fresh.alert[0] in ("success", "warning") and len(fresh.table.raw()) >= 7
+    areas = data.records_by_area(ctx)
+    assert not areas.is_empty and drawn(areas) and "Атырау" in areas.title
+    assert not data.load_log_table(ctx).is_empty
+    dictionary = data.dictionary(ctx, "speed_tests")
+    assert len(dictionary.table.raw()) >= 8 and dictionary.notes    # every column, and what the dataset is
+    assert set(data.dictionary(ctx).table.raw().iloc[:, 0]) >= {data.dataset_name(ctx, "speed_tiles")}
