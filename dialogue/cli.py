@@ -198,6 +198,55 @@ def _add_users_parser(sub) -> None:
     users.set_defaults(handler=cmd_users)
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """Write briefing packs (PDF, PPTX, XLSX) for one or more regions, a period and a language. The
+    warehouse is opened read-only, so packs are built while the app serves it."""
+    import json
+    import re
+    from datetime import date
+    from pathlib import Path
+
+    from dialogue import geography, packs, periods
+
+    period = periods.parse(args.period) if args.period else None
+    if args.period and period is None:
+        raise ValueError(f"not a period: {args.period!r} (YYYY-MM, YYYY-Qn or YYYY)")
+    known = set(geography.read_reference("regions.csv").region_code)
+    asked = [r for r in re.split(r"[,\s]+", " ".join(args.region)) if r]
+    regions: list[str | None] = []
+    for code in asked or ["all"]:
+        if code.lower() in ("all", "kz"):
+            regions.append(None)
+        elif code.upper() in known:
+            regions.append(code.upper())
+        else:
+            raise ValueError(f"unknown region {code!r}: a code such as KZ-23, or 'all'")
+    formats = [f for f in re.split(r"[,\s]+", args.formats) if f]
+    unknown = set(formats) - set(packs.FORMATS)
+    if unknown:
+        raise ValueError(f"unknown format(s) {sorted(unknown)}: choose from {', '.join(packs.FORMATS)}")
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    started = time.perf_counter()
+    try:
+        con = packs.open_read_only(args.db)
+    except duckdb_errors() as exc:
+        raise ValueError(f"cannot open the warehouse read-only (another process holds it for writing; try again when it is idle): {exc}") from None
+    try:
+        records = packs.write_files(con, regions, period, args.lang, Path(args.out), as_of_date=as_of,
+                                    formats=formats, log=print)
+    finally:
+        con.close()
+    if args.timing:
+        print(json.dumps({"packs": records, "seconds": round(time.perf_counter() - started, 3)}, ensure_ascii=False))
+    return 0
+
+
+def duckdb_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    return (duckdb.IOException, duckdb.ConnectionException)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dialogue", description="Connectivity Dialogue warehouse tools")
     parser.add_argument("--db", help="warehouse file (default: $DIALOGUE_DB or data/warehouse.duckdb)")
@@ -242,6 +291,17 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("--as", dest="as_user", help="who rolls it back (default: the OS user)")
     rollback.set_defaults(handler=cmd_rollback)
     _add_users_parser(sub)
+
+    brief = sub.add_parser("brief", help="write briefing packs (PDF, PowerPoint, Excel) per region and period")
+    brief.add_argument("--region", nargs="+", default=["all"],
+                       help="KZ-xx codes, 'all' for the country; several separated by commas or spaces")
+    brief.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last complete month)")
+    brief.add_argument("--lang", choices=("kk", "ru", "en"), default="ru")
+    brief.add_argument("--out", default=".", help="folder for the files (created if missing)")
+    brief.add_argument("--formats", default="pdf,pptx,xlsx", help="any of pdf, pptx, xlsx")
+    brief.add_argument("--as-of", help="the day that counts as today, YYYY-MM-DD (default: today)")
+    brief.add_argument("--timing", action="store_true", help="print the seconds each pack took, as JSON")
+    brief.set_defaults(handler=cmd_brief)
 
     bench = sub.add_parser("bench", help="performance benchmark: server time, CPU, browser, 30 sessions (JSON last)")
     bench.add_argument("--scale", choices=("small", "default", "large"), default="large",
