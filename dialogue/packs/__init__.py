@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dialogue import db, periods
+from dialogue import access, db, periods
 from dialogue.packs.contents import Pack, build, file_stem
 from dialogue.sections import Context
 
@@ -50,6 +50,10 @@ def open_read_only(path) -> duckdb.DuckDBPyConnection:
     p = db.db_path(path)
     if not p.is_file():
         raise FileNotFoundError(f"no warehouse at {p}")
+    # A warehouse of an earlier release gets its migrations first (a moment of the writer role).
+    with access.reading(p):
+        pass
+    access.release(p)
     return duckdb.connect(str(p), read_only=True)
 
 
