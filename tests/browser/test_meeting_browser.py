@@ -8,7 +8,6 @@ Screenshots land in tests/artifacts/."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import date, timedelta
 
@@ -16,7 +15,7 @@ import pytest
 
 from dialogue import auth, periods
 from tests.conftest import ARTIFACTS
-from tests.servers import ARGS, CHROMIUM, open_page, start_server, wait_until_ready
+from tests.servers import open_page, start_server, wait_until_ready
 
 pytestmark = pytest.mark.browser
 PASSWORD = "council-demo-pass-2026"
@@ -36,17 +35,6 @@ def meeting_server(default_db, tmp_path_factory):
     users = folder / "users.json"
     auth.add_user("reg1", "regulator", PASSWORD, path=users)
     yield from start_server(path, DIALOGUE_USERS=str(users))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:

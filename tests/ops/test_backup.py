@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogue import access, auth, backup, editing
+from dialogue import access, auth, backup, db, demo, editing
 from tests.conftest import ROOT
 from tests.ops.warehouse_checks import cli, read_fingerprint
 
@@ -32,7 +32,7 @@ def real_load(path: Path, tmp_path: Path) -> None:
 def test_a_fresh_demo_warehouse_holds_only_demo_data(small_copy, empty_db):
     held = backup.contents(small_copy)
     assert held.demo_only and held.demo_scale == "small" and held.writes_since_demo == 0
-    assert held.loads == 6 and not held.real_loads and held.holds_data
+    assert held.loads == len(demo.DATASETS) and not held.real_loads and held.holds_data
     empty = backup.contents(empty_db)
     assert empty.demo_only and not empty.holds_data
     assert backup.contents(small_copy.parent / "missing.duckdb").demo_only
@@ -91,7 +91,7 @@ def test_backup_restore_drill_and_rotation(small_copy, tmp_path):
     manifest = json.loads(kept[-1].with_suffix(".json").read_text())
     live = read_fingerprint(small_copy)
     assert manifest["tables"] == {t: n for t, (n, _) in live.items()}
-    assert manifest["schema_version"] == 8 and manifest["sha256"] == backup.sha256(kept[-1])
+    assert manifest["schema_version"] == max(v for v, _, _ in db.migrations()) and manifest["sha256"] == backup.sha256(kept[-1])
     assert manifest["bytes"] == kept[-1].stat().st_size and manifest["created_at"]
 
     target = tmp_path / "restored" / "warehouse.duckdb"
