@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dialogue import auth, periods
 from tests.conftest import ARTIFACTS
@@ -58,8 +59,16 @@ def sign_in(page) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick an option of a Streamlit select box by its label and the option's text."""
-    page.get_by_label(label).first.click()
-    page.get_by_role("option", name=option).first.click()
+    # A rerun still finishing (after a download or a save) can close the list as it opens: open it again.
+    for attempt in range(3):
+        page.get_by_label(label).first.click()
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=10000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            settle(page)
 
 
 def create_meeting(page, day: date, period_label: str) -> None:
