@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from dialogue import access, db
+from dialogue.ingest.read import sha256  # the one file checksum (manifests, load log)
 
 FORMAT = 1
 _CHUNK = 1024 * 1024
@@ -205,14 +206,6 @@ def _copy(src: Path, dst: Path) -> tuple[str, int]:
         fout.flush()
         os.fsync(fout.fileno())
     return digest.hexdigest(), size
-
-
-def sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -8,6 +8,7 @@ import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -127,7 +128,8 @@ def scan_csv_bytes(path: Path) -> _Scan:
     return _Scan(digest.hexdigest(), utf8, nul_line, blank)
 
 
-def sha256(path: Path) -> str:
+def sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file, read in chunks (a load's checksum, a backup's manifest)."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):

@@ -96,6 +96,14 @@ class Context:
     def signed(self, value, decimals: int = 0) -> str:
         return i18n.fmt_signed(value, self.lang, decimals)
 
+    def numbers(self, decimals: int = 0) -> Callable[[Any], str]:
+        """A table column's formatter: numbers with this many decimals."""
+        return functools.partial(self.number, decimals=decimals)
+
+    def signed_numbers(self, decimals: int = 0) -> Callable[[Any], str]:
+        """A table column's formatter: changes with their sign."""
+        return functools.partial(self.signed, decimals=decimals)
+
     def unit(self, value, unit: str, decimals: int | None = None) -> str:
         return i18n.fmt_unit(value, unit, self.lang, decimals)
 

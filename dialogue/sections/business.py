@@ -55,10 +55,6 @@ def _pct(ctx: Context, value) -> str:
     return ctx.unit(value, "pct", 0)
 
 
-def _one(ctx: Context):
-    return lambda v: ctx.number(v, 1)
-
-
 def mix(ctx: Context) -> pd.DataFrame:
     """Main connection of the firms surveyed, overall and by size, sector and area (business/connection_mix)."""
     return ctx.query("business/connection_mix")
@@ -137,7 +133,7 @@ def connections(ctx: Context, dimension: str) -> Section:
     table = Table(part.assign(connection_label=part.connection.map(connection_names(ctx)).fillna(part.connection)),
                   {"label": ctx.t("business.col_group"), "connection_label": ctx.t("business.col_connection"),
                    "firms": ctx.t("business.col_firms"), "share_pct": ctx.t("business.col_share")},
-                  formats={"share_pct": _one(ctx)}, name=f"business_connections_{dimension}",
+                  formats={"share_pct": ctx.numbers(1)}, name=f"business_connections_{dimension}",
                   collapsed=ctx.t("business.figures"))
     part["label"] = [f"{name} (n={ctx.number(n)})" for name, n in zip(part.label, part.group_firms)]
     clickable = dimension == "area" and ctx.region is None
@@ -173,7 +169,7 @@ def satisfaction(ctx: Context) -> Section:
     table = Table(frame, {"size_label": ctx.t("business.col_size"), "score": ctx.t("business.col_score"),
                           "firms": ctx.t("business.col_firms"), "share_pct": ctx.t("business.col_share"),
                           "mean_satisfaction": ctx.t("business.mean_satisfaction")},
-                  formats={"share_pct": _one(ctx), "mean_satisfaction": lambda v: ctx.number(v, 2)},
+                  formats={"share_pct": ctx.numbers(1), "mean_satisfaction": ctx.numbers(2)},
                   name="business_satisfaction", collapsed=ctx.t("business.figures"))
     return Section("business.satisfaction", title=title, figure=fig, summary=summary,
                    notes=(ctx.t("business.satisfaction_help"),), table=table, source=source(ctx), as_of=as_of(ctx),
@@ -201,7 +197,7 @@ def barriers(ctx: Context) -> Section:
     table = Table(frame, {"size_label": ctx.t("business.col_size"), "barrier_label": ctx.t("business.col_barrier"),
                           "firms_citing": ctx.t("business.col_citing"), "group_firms": ctx.t("business.col_firms"),
                           "share_pct": ctx.t("business.col_share")},
-                  formats={"share_pct": _one(ctx)}, name="business_barriers", collapsed=ctx.t("business.figures"))
+                  formats={"share_pct": ctx.numbers(1)}, name="business_barriers", collapsed=ctx.t("business.figures"))
     return Section("business.barriers", title=title, figure=fig, summary=summary,
                    notes=(ctx.t("business.barriers_note"),), table=table, source=source(ctx), as_of=as_of(ctx),
                    data=cited)
@@ -237,7 +233,7 @@ def speeds(ctx: Context) -> Section:
     table = Table(frame, {"size_label": ctx.t("business.col_size"), "connection_label": ctx.t("business.col_connection"),
                           "firms": ctx.t("business.col_firms"), "median_download_mbps": ctx.t("business.col_median"),
                           "need_mbps": ctx.t("business.col_need"), "below_need_pct": ctx.t("business.col_below")},
-                  formats={"median_download_mbps": _one(ctx), "need_mbps": ctx.number, "below_need_pct": _one(ctx)},
+                  formats={"median_download_mbps": ctx.numbers(1), "need_mbps": ctx.number, "below_need_pct": ctx.numbers(1)},
                   name="business_speeds")
     return Section("business.speeds", title=title, figure=fig, summary=summary, notes=(ctx.t("business.need_note"),),
                    table=table, source=source(ctx), as_of=as_of(ctx), data=frame)

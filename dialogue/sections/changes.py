@@ -53,9 +53,8 @@ def _kpi_table(ctx: Context, values: pd.DataFrame) -> Table:
     if ctx.region:
         columns = {**dict(list(columns.items())[:5]), "national": ctx.t("common.national"),
                    **dict(list(columns.items())[5:])}
-    one = lambda v: ctx.number(v, 1)  # noqa: E731
-    formats = {"value": one, "prev_value": one, "change": lambda v: ctx.signed(v, 1), "national": one,
-               "target": lambda v: ctx.number(v)}
+    formats = {"value": ctx.numbers(1), "prev_value": ctx.numbers(1), "change": ctx.signed_numbers(1),
+               "national": ctx.numbers(1), "target": ctx.numbers()}
     return Table(frame, columns, formats={k: f for k, f in formats.items() if k in columns}, name="changes")
 
 

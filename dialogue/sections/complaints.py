@@ -4,8 +4,6 @@ fines and hotspots."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 
 from dialogue import charts, i18n, maps, periods
@@ -287,7 +285,7 @@ def area_table(ctx: Context) -> Section:
                                                  period=ctx.period.previous().label(ctx.lang)),
                            "violations": ctx.t("complaints.violations"), "rank": ctx.t("complaints.rank")},
                   formats={"complaints": ctx.number, "violations": ctx.number,
-                           **dict.fromkeys(("per_10k", "prev_per_10k"), partial(ctx.number, decimals=2))},
+                           **dict.fromkeys(("per_10k", "prev_per_10k"), ctx.numbers(2))},
                   name="complaints_per_10k", height=min(600, 38 + 35 * len(ranked)))
     return Section("complaints.areas", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=ranked)
 
@@ -333,7 +331,7 @@ def spikes(ctx: Context) -> Section:
                            "complaints": ctx.t("complaints.complaints"),
                            "baseline_complaints": ctx.t("complaints.baseline"), "ratio": ctx.t("complaints.ratio")},
                   formats={"month": ctx.month, "complaints": ctx.number,
-                           **dict.fromkeys(("baseline_complaints", "ratio"), partial(ctx.number, decimals=1))},
+                           **dict.fromkeys(("baseline_complaints", "ratio"), ctx.numbers(1))},
                   name="complaints_spikes")
     return Section("complaints.spikes", title=title, figure=fig, summary=summary, notes=(note,), table=table,
                    region_click=key, source=_source(ctx), as_of=_as_of(ctx), data=frame)
@@ -366,7 +364,7 @@ def funnel(ctx: Context) -> Section:
                            "pct_of_previous": ctx.t("complaints.pct_of_previous"),
                            "pct_of_received": ctx.t("complaints.pct_of_received")},
                   formats={"complaints": ctx.number,
-                           **dict.fromkeys(("pct_of_previous", "pct_of_received"), partial(ctx.number, decimals=1))},
+                           **dict.fromkeys(("pct_of_previous", "pct_of_received"), ctx.numbers(1))},
                   name="complaints_funnel", collapsed=ctx.t("complaints.funnel_table"))
     return Section("complaints.funnel", title=title, figure=fig, summary=summary,
                    notes=(ctx.t("complaints.funnel_note"), status), table=table, source=_source(ctx),
@@ -403,7 +401,7 @@ def processing_times(ctx: Context) -> Section:
                           "p90_resolve_days": ctx.t("complaints.p90_resolve"), "open": ctx.t("complaints.open")},
                   formats={"complaints": ctx.number, "open": ctx.number, **dict.fromkeys(
                       ("median_verify_days", "p90_verify_days", "median_resolve_days", "p90_resolve_days"),
-                      partial(ctx.number, decimals=1))},
+                      ctx.numbers(1))},
                   name="complaints_times", collapsed=ctx.t("complaints.times_table"))
     return Section("complaints.times", title=title, figure=fig, summary=summary, table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=times)
@@ -433,7 +431,7 @@ def fines(ctx: Context) -> Section:
                           "share_pct": ctx.t("complaints.share"),
                           "prev_fines_kzt": ctx.t("complaints.previous_kzt", period=previous)},
                   formats={"fines": ctx.number, "fines_kzt": ctx.number, "avg_fine_kzt": ctx.number,
-                           "share_pct": partial(ctx.number, decimals=1), "prev_fines_kzt": ctx.number},
+                           "share_pct": ctx.numbers(1), "prev_fines_kzt": ctx.number},
                   name="complaints_fines")
     return Section("complaints.fines", title=title, figure=fig, summary=summary, table=table, source=_source(ctx),
                    as_of=_as_of(ctx), data=frame)

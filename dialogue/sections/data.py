@@ -20,14 +20,6 @@ def when(ctx: Context, value) -> str:
     return "—" if value is None or pd.isna(value) else f"{ctx.date(value)} {value:%H:%M}"
 
 
-def _day(ctx: Context):
-    return lambda v: ctx.date(v) if v is not None and pd.notna(v) else "—"
-
-
-def _count(ctx: Context):
-    return lambda v: ctx.number(v)
-
-
 @section
 def freshness(ctx: Context) -> Section:
     """Each feed's last day with data, its age against how often it is due, and its last load."""
@@ -52,9 +44,9 @@ def freshness(ctx: Context) -> Section:
                     "region_last_data_day": ctx.t("data.col_region_last_day")}
     columns |= {"stale_after_days": ctx.t("data.col_due_days"), "last_load_id": ctx.t("data.col_last_load"),
                 "last_loaded_by": ctx.t("data.col_loaded_by"), "last_loaded_at": ctx.t("data.col_loaded_at")}
-    formats = {"rows": _count(ctx), "region_rows": _count(ctx), "last_data_day": _day(ctx),
-               "region_last_data_day": _day(ctx), "data_age_days": _count(ctx), "stale_after_days": _count(ctx),
-               "last_load_id": _count(ctx), "last_loaded_at": lambda v: when(ctx, v)}
+    formats = {"rows": ctx.numbers(), "region_rows": ctx.numbers(), "last_data_day": ctx.date,
+               "region_last_data_day": ctx.date, "data_age_days": ctx.numbers(), "stale_after_days": ctx.numbers(),
+               "last_load_id": ctx.numbers(), "last_loaded_at": lambda v: when(ctx, v)}
     return Section("data.freshness", title=ctx.t("data.freshness_title"), subtitle=ctx.t("data.freshness_caption"),
                    alert=alert, table=Table(fresh, columns, {c: formats[c] for c in columns if c in formats},
                                             name="data_freshness"),
@@ -106,8 +98,8 @@ def load_log_table(ctx: Context) -> Section:
                 "loaded_by": ctx.t("data.col_loaded_by"), "loaded_at": ctx.t("data.col_loaded_at"),
                 "rolled_back_by": ctx.t("data.col_rolled_back_by"), "rolled_back_at": ctx.t("data.col_rolled_back_at")}
     stamp = lambda v: when(ctx, v)  # noqa: E731
-    formats = {"load_id": str, "row_count": _count(ctx), "region_rows": _count(ctx), "data_from": _day(ctx),
-               "data_to": _day(ctx), "loaded_at": stamp, "rolled_back_at": stamp,
+    formats = {"load_id": str, "row_count": ctx.numbers(), "region_rows": ctx.numbers(), "data_from": ctx.date,
+               "data_to": ctx.date, "loaded_at": stamp, "rolled_back_at": stamp,
                "rolled_back_by": lambda v: v if isinstance(v, str) and v else "—"}
     return Section("data.log", title=ctx.t("data.log_title"), subtitle=ctx.t("data.log_caption", n=LOG_LIMIT),
                    table=Table(log, columns, {c: formats[c] for c in columns if c in formats}, name="load_log"),

@@ -110,23 +110,11 @@ def matrix(ctx: Context) -> Section:
                   {"label": ctx.t("quality.area"), "kpi": ctx.t("quality.kpi"), "value": ctx.t("common.value"),
                    "prev_value": previous, "change": ctx.t("quality.change"), "status": ctx.t("quality.status"),
                    "minimum_value": ctx.t("quality.threshold")},
-                  formats={"value": _one(ctx), "prev_value": _one(ctx), "change": _signed(ctx),
-                           "minimum_value": _one(ctx)},
+                  formats={"value": ctx.numbers(1), "prev_value": ctx.numbers(1), "change": ctx.signed_numbers(1),
+                           "minimum_value": ctx.numbers(1)},
                   name="quality_matrix", collapsed=ctx.t("quality.matrix_table"))
     return Section("quality.matrix", title=title, figure=fig, notes=(legend,), summary=summary, table=table,
                    source=ctx.t("source.kpis"), as_of=as_of(ctx), data=cells)
-
-
-def _one(ctx: Context):
-    return lambda v: ctx.number(v, 1)
-
-
-def _signed(ctx: Context):
-    return lambda v: ctx.signed(v, 1)
-
-
-def _count(ctx: Context):
-    return lambda v: ctx.number(v)
 
 
 def _one_kpi(ctx: Context, code: str) -> pd.DataFrame:
@@ -175,7 +163,7 @@ def kpi_ranking(ctx: Context, code: str) -> Section:
                    "value": ctx.t("common.value"),
                    "prev_value": ctx.t("quality.previous", period=ctx.period.previous().label(ctx.lang)),
                    "change": ctx.t("quality.change"), "status": ctx.t("quality.status"), "rank": ctx.t("quality.rank")},
-                  formats={"value": _one(ctx), "prev_value": _one(ctx), "change": _signed(ctx), "rank": _count(ctx)},
+                  formats={"value": ctx.numbers(1), "prev_value": ctx.numbers(1), "change": ctx.signed_numbers(1), "rank": ctx.numbers()},
                   name=f"quality_{code}", height=min(600, 38 + 35 * len(one)))
     return Section("quality.ranking", title=title, figure=fig, table=table,
                    region_click=None if ctx.region else "customdata", source=ctx.t("source.kpis"),
@@ -205,7 +193,7 @@ def trend(ctx: Context, by: str = "technology", metric: str = "median_download_m
     table = Table(part.assign(name=part.member.map(names)),
                   {"month": ctx.t("common.month"), "name": ctx.t(f"quality.by_{by}"),
                    metric: ctx.t(f"quality.metric_{metric}"), "tests": ctx.t("common.tests")},
-                  formats={metric: _one(ctx), "tests": _count(ctx), "month": ctx.month},
+                  formats={metric: ctx.numbers(1), "tests": ctx.numbers(), "month": ctx.month},
                   name=f"quality_trend_{by}", collapsed=ctx.t("quality.trend_table"))
     return Section("quality.trend", title=title, figure=fig, summary=summary, table=table,
                    source=ctx.t("source.speed_tests"), as_of=as_of(ctx), data=part)
@@ -235,8 +223,8 @@ def urban_rural_gap(ctx: Context) -> Section:
                         "rural_to_urban_pct": ctx.t("quality.rural_to_urban"),
                         "urban_tests": ctx.t("quality.urban_tests"), "rural_tests": ctx.t("quality.rural_tests")},
                   formats={**dict.fromkeys(("urban_median_download_mbps", "rural_median_download_mbps",
-                                            "rural_to_urban_pct"), _one(ctx)), "gap_mbps": _signed(ctx),
-                           "urban_tests": _count(ctx), "rural_tests": _count(ctx)},
+                                            "rural_to_urban_pct"), ctx.numbers(1)), "gap_mbps": ctx.signed_numbers(1),
+                           "urban_tests": ctx.numbers(), "rural_tests": ctx.numbers()},
                   name="quality_urban_rural", collapsed=ctx.t("quality.gap_table"))
     return Section("quality.gap", title=title, figure=fig, summary=summary, table=table,
                    source=ctx.t("source.speed_tests"), as_of=as_of(ctx), data=gap)
@@ -270,7 +258,7 @@ def speed_bands(ctx: Context) -> Section:
     fast = everything[everything.band_code.isin(["100_250", "ge_250"])].share_pct.sum()
     table = Table(bands, {"tech_name": ctx.t("common.technology"), "band": ctx.t("quality.band"),
                           "tests": ctx.t("common.tests"), "share_pct": ctx.t("quality.share")},
-                  formats={"tests": _count(ctx), "share_pct": _one(ctx)}, name="quality_speed_bands",
+                  formats={"tests": ctx.numbers(), "share_pct": ctx.numbers(1)}, name="quality_speed_bands",
                   collapsed=ctx.t("quality.bands_table"))
     return Section("quality.bands", title=title, figure=fig, notes=(ctx.t("quality.bands_hint"),), table=table,
                    summary=ctx.t("summary.bands", slow=ctx.unit(slow, "pct"), fast=ctx.unit(fast, "pct")),
@@ -327,8 +315,8 @@ def tiles_by_source(ctx: Context, kind: str = "fixed") -> Section:
                     crowd=mbps(total.crowd_median_download_mbps), operator=mbps(total.operator_median_download_mbps),
                     regulator=mbps(total.regulator_median_download_mbps))
     figures = dict.fromkeys(("tile_download_mbps", "tile_upload_mbps", "tile_latency_ms", "crowd_median_download_mbps",
-                             "operator_median_download_mbps", "regulator_median_download_mbps"), _one(ctx))
-    counts = dict.fromkeys(("tile_tests", "tiles", "crowd_tests", "operator_tests", "regulator_tests"), _count(ctx))
+                             "operator_median_download_mbps", "regulator_median_download_mbps"), ctx.numbers(1))
+    counts = dict.fromkeys(("tile_tests", "tiles", "crowd_tests", "operator_tests", "regulator_tests"), ctx.numbers())
     table = Table(frame, {"label": ctx.t("quality.area"), "tile_download_mbps": names["tile_download_mbps"],
                           "tile_tests": ctx.t("quality.tiles_tile_tests"), "tiles": ctx.t("quality.tiles_tiles"),
                           "tile_upload_mbps": ctx.t("quality.tiles_upload"),

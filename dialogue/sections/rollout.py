@@ -3,8 +3,6 @@ progress by region (district) and operator, and the items behind plan with the b
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 
 from dialogue import charts, periods
@@ -208,7 +206,7 @@ def progress_table(ctx: Context, programme: str) -> Section:
                          "delayed_items": ctx.t("rollout.col_delayed")},
                   formats={"planned_units": ctx.number, "done_units": ctx.number, "delayed_items": ctx.number,
                            "forecast_date": ctx.date,
-                           **dict.fromkeys(("progress_pct", "pace_units_per_month"), partial(ctx.number, decimals=1))},
+                           **dict.fromkeys(("progress_pct", "pace_units_per_month"), ctx.numbers(1))},
                   name=f"rollout_{programme}")
     return Section("rollout.progress", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=rows)
 

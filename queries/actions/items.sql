@@ -4,15 +4,11 @@
 -- params:  $region (null = whole country), $meeting_id (null = every meeting held before $end_date),
 --          $end_date (the period end, exclusive), $as_of_date (today), $limit
 -- units:   overdue_days = days past due_on while still open (null when not overdue)
-select a.action_id, a.meeting_id, m.held_on, a.region_code, a.topic, a.text, a.owner, a.due_on, a.status,
-       a.status = 'open' and a.due_on < $as_of_date::date as is_overdue,
-       case when a.status = 'open' and a.due_on < $as_of_date::date then $as_of_date::date - a.due_on end
-           as overdue_days,
-       a.version, a.updated_at, a.updated_by
-from action_item a
-join meeting m using (meeting_id)
+select a.action_id, a.meeting_id, a.held_on, a.region_code, a.topic, a.text, a.owner, a.due_on, a.status,
+       a.is_overdue, a.overdue_days, a.version, a.updated_at, a.updated_by
+from action_item_state($as_of_date) a
 where ($region is null or a.region_code = $region or a.region_code is null)
   and ($meeting_id is null or a.meeting_id = $meeting_id)
-  and m.held_on < $end_date
+  and a.held_on < $end_date
 order by is_overdue desc, a.status <> 'open', a.due_on nulls last, a.action_id
 limit $limit

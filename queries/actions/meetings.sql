@@ -7,8 +7,8 @@
 --          done_pct = done / (items - dropped) * 100
 with
 items as (
-    select meeting_id, status, status = 'open' and due_on < $as_of_date::date as is_overdue
-    from action_item
+    select meeting_id, status, is_overdue
+    from action_item_state($as_of_date)
     where $region is null or region_code = $region or region_code is null
 )
 select m.meeting_id, m.held_on, m.title, m.held_on >= $start_date as in_period,

@@ -7,10 +7,9 @@
 --          open_now / overdue_now over every meeting held before $end_date, as they stand on $as_of_date
 with
 items as (
-    select a.status, a.due_on, m.held_on
-    from action_item a
-    join meeting m using (meeting_id)
-    where $region is null or a.region_code = $region or a.region_code is null
+    select status, held_on, is_overdue
+    from action_item_state($as_of_date)
+    where $region is null or region_code = $region or region_code is null
 )
 select count(*) filter (where held_on >= $start_date and held_on < $end_date) as recorded,
        count(*) filter (where held_on >= $prev_start_date and held_on < $prev_end_date) as recorded_prev,
@@ -20,6 +19,5 @@ select count(*) filter (where held_on >= $start_date and held_on < $end_date) as
            / nullif(count(*) filter (where held_on >= $start_date and held_on < $end_date
                                        and status <> 'dropped'), 0) as done_pct,
        count(*) filter (where held_on < $end_date and status = 'open') as open_now,
-       count(*) filter (where held_on < $end_date and status = 'open' and due_on < $as_of_date::date)
-           as overdue_now
+       count(*) filter (where held_on < $end_date and is_overdue) as overdue_now
 from items

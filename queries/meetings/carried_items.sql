@@ -8,15 +8,12 @@ this as (
     select meeting_id, kind, region_code, held_on, least(held_on, $as_of_date::date) as as_of_day
     from meeting where meeting_id = $meeting_id
 )
-select a.action_id, a.meeting_id, p.held_on, a.region_code, a.topic, a.text, a.owner, a.due_on, a.status,
-       a.bottleneck_id, a.programme,
-       a.due_on < t.as_of_day as is_overdue,
-       case when a.due_on < t.as_of_day then t.as_of_day - a.due_on end as overdue_days,
-       a.version, a.updated_at, a.updated_by
+select a.action_id, a.meeting_id, a.held_on, a.region_code, a.topic, a.text, a.owner, a.due_on, a.status,
+       a.bottleneck_id, a.programme, a.is_overdue, a.overdue_days, a.version, a.updated_at, a.updated_by
 from this t
 join meeting p on p.kind = t.kind and p.region_code is not distinct from t.region_code
               and (p.held_on < t.held_on or (p.held_on = t.held_on and p.meeting_id < t.meeting_id))
-join action_item a on a.meeting_id = p.meeting_id
+join action_item_state((select as_of_day from this)) a on a.meeting_id = p.meeting_id
 where a.status = 'open'
-order by is_overdue desc, p.held_on desc, a.due_on nulls last, a.action_id
+order by a.is_overdue desc, a.held_on desc, a.due_on nulls last, a.action_id
 limit $limit
