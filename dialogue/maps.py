@@ -1,21 +1,31 @@
 """Map builders (plotly choropleths, pydeck point maps). Offline: shipped, simplified boundaries;
-no base-map tiles (pydeck map_provider=None) and a local topojson stub for plotly geo."""
+no base-map tiles (pydeck map_provider=None) and a local topojson stub for plotly geo.
+
+Figures name their boundaries by URL (static/geo/, served by the app itself) instead of carrying them:
+a browser fetches each file once and keeps it, and the server neither copies nor sends ~80-350 KB of
+coordinates with every view of every map. `geometry(url)` gives the file back (packs draw from it).
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
 from dialogue import charts
-from dialogue.db import REFERENCE
+from dialogue.db import REFERENCE, ROOT
 
 SEQUENTIAL = [[0, "#E8F1F4"], [0.5, "#5FA8BC"], [1, "#00485A"]]
 SEQUENTIAL_REVERSED = [[0, "#00485A"], [0.5, "#5FA8BC"], [1, "#E8F1F4"]]
+
+
+STATIC_GEO = ROOT / "static" / "geo"
+GEO_URL = "/app/static/geo/"    # where Streamlit serves static/geo (as PLOTLY_CONFIG's topojson stub)
 
 
 @cache
@@ -24,15 +34,50 @@ def boundaries(level: str) -> dict:
     return json.loads((REFERENCE / f"{level}.geojson").read_text(encoding="utf-8"))
 
 
-def choropleth(frame: pd.DataFrame, level: str, lang: str, value_title: str, title: str | None = None,
+def geometry_name(region: str | None = None) -> str:
+    """The static file of a map's areas: the regions (None), or one region's districts."""
+    return "regions.json" if region is None else f"districts_{region}.json"
+
+
+def geometry_url(region: str | None = None) -> str:
+    return GEO_URL + geometry_name(region)
+
+
+@cache
+def geometry(url_or_region: str | None = None) -> dict:
+    """The areas of a map as GeoJSON, from its URL (as a figure names it) or its region (None: the regions)."""
+    name = url_or_region.rsplit("/", 1)[-1] if url_or_region and "/" in url_or_region else \
+        geometry_name(url_or_region)
+    return json.loads((STATIC_GEO / name).read_text(encoding="utf-8"))
+
+
+def static_geometry() -> dict[str, dict]:
+    """What static/geo holds: the regions, and each region's districts (from data/reference; split by
+    the region each district belongs to). tools/build_reference.py writes it; a test keeps it in step."""
+    districts = pd.read_csv(REFERENCE / "districts.csv", dtype=str).set_index("district_kato").region_code
+    files = {geometry_name(None): boundaries("regions")}
+    for region in sorted(districts.unique()):
+        features = [f for f in boundaries("districts")["features"] if districts.get(f["id"]) == region]
+        files[geometry_name(region)] = {"type": "FeatureCollection", "features": features}
+    return files
+
+
+def write_static_geometry(folder: Path = STATIC_GEO) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, collection in static_geometry().items():
+        (folder / name).write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
+                                   encoding="utf-8")
+
+
+def choropleth(frame: pd.DataFrame, region: str | None, lang: str, value_title: str, title: str | None = None,
                higher_is_better: bool = True, selected: str | None = None, height: int = 480,
                value_format: str = ",.1f") -> go.Figure:
-    """Regions or districts coloured by `value`; `code` names the area, `label` its name for the hover."""
-    geo = boundaries(level)
-    known = {f["id"] for f in geo["features"]}
+    """The regions (region None) or one region's districts coloured by `value`; `code` names the area,
+    `label` its name for the hover."""
+    known = {f["id"] for f in geometry(region)["features"]}
     data = frame[frame["code"].isin(known)]
     fig = go.Figure(go.Choropleth(
-        geojson=geo, featureidkey="id", locations=data["code"], z=data["value"],
+        geojson=geometry_url(region), featureidkey="id", locations=data["code"], z=data["value"],
         colorscale=SEQUENTIAL if higher_is_better else SEQUENTIAL_REVERSED,
         marker={"line": {"color": "white", "width": 0.8}},
         colorbar={"title": {"text": value_title, "side": "right"}, "thickness": 14, "len": 0.8},
@@ -42,7 +87,7 @@ def choropleth(frame: pd.DataFrame, level: str, lang: str, value_title: str, tit
     if selected is not None and selected in known:
         # Outline the selected area on top.
         fig.add_trace(go.Choropleth(
-            geojson=geo, featureidkey="id", locations=[selected], z=[0], showscale=False,
+            geojson=geometry_url(region), featureidkey="id", locations=[selected], z=[0], showscale=False,
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], hoverinfo="skip",
             marker={"line": {"color": charts.INK, "width": 3}},
         ))
@@ -60,7 +105,7 @@ def choropleth(frame: pd.DataFrame, level: str, lang: str, value_title: str, tit
 def point_deck(frame: pd.DataFrame, tooltip_html: str, radius_column: str = "radius",
                colour: tuple[int, int, int] = (200, 16, 46)) -> pdk.Deck:
     """Points (lon, lat, radius) on the shipped region outlines, no base-map tiles."""
-    outlines = pdk.Layer("GeoJsonLayer", boundaries("regions"), stroked=True, filled=True,
+    outlines = pdk.Layer("GeoJsonLayer", geometry_url(None), stroked=True, filled=True,
                          get_fill_color=[242, 245, 247, 255], get_line_color=[150, 160, 170, 255],
                          line_width_min_pixels=1)
     # Radii are in metres, deck.gl's default; pydeck would turn radius_units="meters" into the

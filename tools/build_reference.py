@@ -1,9 +1,10 @@
 """Rebuild data/reference/ from the shared reference pack (run by a developer, not at app run time).
 
 Joins on KATO codes only (the sources spell names differently), reconciles the mismatches listed in
-the pack's SOURCES.txt, simplifies boundaries for fast maps and places settlements on the map.
+the pack's SOURCES.txt, simplifies boundaries for fast maps (and splits them per region into static/geo,
+where the app serves them to the browser) and places settlements on the map.
 
-    python tools/build_reference.py ../shared/data/reference data/reference
+    .venv/bin/python tools/build_reference.py ../shared/data/reference data/reference
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from pathlib import Path
 
 import shapely
 from shapely.geometry import Point, mapping, shape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dialogue import maps  # noqa: E402
+from dialogue.db import REFERENCE  # noqa: E402
 
 # geokz (Jan-2024) district codes that KATO 2025 spells differently (SOURCES.txt, quality notes).
 GEOKZ_TO_KATO = {"101010000": "104100000", "622010000": "622000000"}
@@ -220,6 +225,9 @@ def main(src: Path, out: Path) -> None:
           f"settlements {len(settlements)} ({matched} placed from OSM), villages {len(village_set)}")
     for name in ("regions.geojson", "districts.geojson"):
         print(name, (out / name).stat().st_size, "bytes")
+    if out.resolve() == REFERENCE.resolve():
+        # The maps' static boundaries (one file per region's districts) are split from these.
+        maps.write_static_geometry()
 
 
 if __name__ == "__main__":

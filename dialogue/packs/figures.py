@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dialogue import charts, i18n
+from dialogue import charts, i18n, maps
 
 _TAG = re.compile(r"<[^>]+>")
 _FORMAT = re.compile(r"%\{[xyz](?::[^}]*?\.(\d+)f)?\}")
@@ -241,7 +241,8 @@ def _map(fig, title: str) -> Chart:
         if main.customdata is not None else [str(c) for c in _list(main.locations)]
     outline = next((_list(t.locations)[0] for t in traces if t is not main and len(_list(t.locations)) == 1), None)
     colourbar = main.colorbar.title.text if main.colorbar is not None and main.colorbar.title is not None else ""
-    geojson = main.geojson if isinstance(main.geojson, dict) else None
+    # Screen figures name their boundaries by URL (dialogue.maps); paper draws them from the same file.
+    geojson = maps.geometry(main.geojson) if isinstance(main.geojson, str) else main.geojson
     return Chart("map", title, codes=[str(c) for c in _list(main.locations)], labels=labels, values=values,
                  geojson=geojson, outline=outline, colourscale=scale, value_range=(low, high),
                  value_title=plain(colourbar),

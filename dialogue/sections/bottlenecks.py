@@ -100,7 +100,7 @@ def open_map(ctx: Context) -> Section:
     areas = by_area(ctx)
     if areas.open_bottlenecks.sum() == 0:
         return Section("bottlenecks.map", alert=("info", ctx.t("bottlenecks.none_open")))
-    fig = maps.choropleth(areas, level, ctx.lang, ctx.t("bottlenecks.axis_open"), title=title, value_format=",.0f",
+    fig = maps.choropleth(areas, ctx.region, ctx.lang, ctx.t("bottlenecks.axis_open"), title=title, value_format=",.0f",
                           height=440)
     top = areas.sort_values(["open_bottlenecks", "overdue"], ascending=False).iloc[0]
     summary = ctx.t("bottlenecks.summary_map", area=top.label, count=int(top.open_bottlenecks),

@@ -240,7 +240,7 @@ def area_map(ctx: Context) -> Section:
     detail = _detail(ctx)
     if detail.empty or not has_data(ctx):
         return empty("complaints.map", title)
-    fig = maps.choropleth(detail, "districts" if ctx.region else "regions", ctx.lang,
+    fig = maps.choropleth(detail, ctx.region, ctx.lang,
                           ctx.t("complaints.per_10k_short"), value_format=",.2f")
     unmapped = detail.label[detail.has_boundary.eq(False)].tolist() if ctx.region else []
     note = (ctx.t("complaints.not_on_map", names=", ".join(unmapped)) if unmapped else

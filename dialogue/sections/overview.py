@@ -88,7 +88,7 @@ def region_map(ctx: Context, kpi_code: str) -> Section:
     rows, national = _by_region(ctx, kpi_code)
     if not rows.value.notna().any():
         return empty("overview.map", title)
-    fig = maps.choropleth(rows, "regions", ctx.lang, ctx.unit_name(national["unit"]), title=title,
+    fig = maps.choropleth(rows, None, ctx.lang, ctx.unit_name(national["unit"]), title=title,
                           higher_is_better=national["direction"] == "higher", selected=ctx.region)
     ranked = rows.dropna(subset=["value"]).sort_values("rank_among_regions")
     return Section("overview.map", figure=fig, region_click="location", notes=(ctx.t("overview.map_hint"),),

@@ -129,7 +129,7 @@ def kpi_map(ctx: Context, code: str) -> Section:
     if not one.value.notna().any():
         return empty("quality.map", title)
     d = definitions(ctx).loc[code]
-    fig = maps.choropleth(one.dropna(subset=["value"]), "districts" if ctx.region else "regions", ctx.lang,
+    fig = maps.choropleth(one.dropna(subset=["value"]), ctx.region, ctx.lang,
                           ctx.unit_name(d["unit"]), higher_is_better=d["direction"] == "higher")
     notes = [] if ctx.region else [ctx.t("quality.map_hint")]
     if ctx.region:
@@ -343,9 +343,8 @@ def tiles_map(ctx: Context, kind: str = "fixed") -> Section:
                                                                   value=lambda d: d.tile_download_mbps)
     if mapped.empty:
         return empty("quality.tiles_map", title, message="quality.tiles_none")
-    level = "districts" if ctx.region else "regions"
-    fig = maps.choropleth(mapped, level, ctx.lang, ctx.unit_name("mbps"), title=title, height=420)
-    fig.add_trace(go.Choropleth(geojson=maps.boundaries(level), featureidkey="id", locations=areas.area_code,
+    fig = maps.choropleth(mapped, ctx.region, ctx.lang, ctx.unit_name("mbps"), title=title, height=420)
+    fig.add_trace(go.Choropleth(geojson=maps.geometry_url(ctx.region), featureidkey="id", locations=areas.area_code,
                                 z=[0] * len(areas), showscale=False, hoverinfo="skip",
                                 colorscale=[[0, NO_FIGURE], [1, NO_FIGURE]],
                                 marker={"line": {"color": "white", "width": 0.8}}))

@@ -60,7 +60,7 @@ def test_rag_matrix_comes_back_as_cells_and_fills():
 
 def test_choropleth_keeps_codes_values_and_boundaries():
     frame = pd.DataFrame({"code": ["KZ-23", "KZ-71"], "value": [1.0, 3.0], "label": ["Atyrau", "Astana"]})
-    chart = from_figure(maps.choropleth(frame, "regions", "en", "Mbit/s", selected="KZ-23"), "en")
+    chart = from_figure(maps.choropleth(frame, None, "en", "Mbit/s", selected="KZ-23"), "en")
     assert chart.kind == "map" and chart.codes == ["KZ-23", "KZ-71"] and chart.values == [1.0, 3.0]
     assert chart.outline == "KZ-23" and chart.value_range == (1.0, 3.0)
     assert len(chart.geojson["features"]) == 20 and chart.labels == ["Atyrau", "Astana"]
