@@ -18,8 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 SCHEMA = QUERIES / "schema"
 MODELS = QUERIES / "models"
+SUMMARIES = QUERIES / "summaries"
 REFERENCE = ROOT / "data" / "reference"
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+# The summary tables built from a raw table, each rebuilt by queries/summaries/<name>.sql.
+SUMMARIES_OF = {"speed_test": ("speed_test_monthly",)}
 
 # $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -80,7 +83,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     """(Re)create the shared SQL models (queries/models: views and macros the questions select from)
-    whose text changed since they were last applied; return their names.
+    whose text changed since they were last applied, then rebuild the summary tables (queries/summaries)
+    whose text changed, a new one included; return their names.
 
     Models are code, not data: they are replaced rather than migrated, and stored in the warehouse so a
     read-only connection finds them. A model's hash is kept to skip the write when nothing changed.
@@ -88,7 +92,7 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     con.execute("create table if not exists model_state (name varchar primary key, sha256 varchar not null)")
     known = dict(con.execute("select name, sha256 from model_state").fetchall())
     changed = []
-    for f in sorted(MODELS.glob("*.sql")):
+    for f in [*sorted(MODELS.glob("*.sql")), *sorted(SUMMARIES.glob("*.sql"))]:
         sql = f.read_text(encoding="utf-8")
         digest = hashlib.sha256(sql.encode()).hexdigest()
         if known.get(f.stem) == digest:
@@ -110,9 +114,9 @@ def sql_text(name: str) -> str:
 
 
 def query_names() -> list[str]:
-    """Every named question (schema migrations and models excluded)."""
+    """Every named question (schema migrations, models and summary rebuilds excluded)."""
     return sorted(str(p.relative_to(QUERIES).with_suffix("")) for p in QUERIES.rglob("*.sql")
-                  if SCHEMA not in p.parents and MODELS not in p.parents)
+                  if not {SCHEMA, MODELS, SUMMARIES} & set(p.parents))
 
 
 @cache
@@ -138,6 +142,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
         return cur.execute(sql, {k: params[k] for k in wanted}).df()
     finally:
         cur.close()
+
+
+def refresh_summaries(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rebuild the summary tables of a raw table (call inside the transaction that changed its rows)."""
+    for name in SUMMARIES_OF.get(table, ()):
+        con.execute(sql_text(f"summaries/{name}"))
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -58,6 +58,30 @@ def add_tests(con, region, day, speeds, technology="fixed"):
         con.execute("""insert into speed_test values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
                     [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
                      technology, s, s / 2, load])
+    db.refresh_summaries(con, "speed_test")   # as every write of speed tests does
+
+
+MONTHLY_ORDER = "order by month, scope, dimension, member nulls first"
+_MONTHLY_PART = """select date_trunc('month', measured_at)::date as month, {scope} as scope, '{dimension}' as dimension,
+                          {member} as member, median(download_mbps) as median_download_mbps,
+                          median(upload_mbps) as median_upload_mbps, median(latency_ms) as median_latency_ms,
+                          100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct, count(*) as tests
+                   from speed_test group by all"""
+
+
+def monthly_summary(con):
+    """The rows of speed_test_monthly, in a fixed order."""
+    return con.execute(f"select * from speed_test_monthly {MONTHLY_ORDER}").df()
+
+
+def monthly_from_raw(con):
+    """What speed_test_monthly should hold, worked out afresh from speed_test: one plain group-by per scope
+    (the country, each region) and dimension, without grouping sets."""
+    parts = [_MONTHLY_PART.format(scope=scope, dimension=dimension, member=member)   # constants only
+             for scope in ("'KZ'", "region_code")
+             for dimension, member in (("all", "null::varchar"), ("operator", "operator_code"),
+                                       ("technology", "technology"))]
+    return con.execute(" union all ".join(parts) + f" {MONTHLY_ORDER}").df()
 
 
 def first_place(con, region):
@@ -110,7 +134,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def snapshot(con) -> dict:
     """Row count and an order-independent hash of every table a load or rollback could touch."""
     out = {}
-    for table in (*FACT_TABLES, "load_log", "warehouse_state", "change_event"):
+    for table in (*FACT_TABLES, "speed_test_monthly", "load_log", "warehouse_state", "change_event"):
         out[table] = con.execute(f"select count(*), sum(hash(t)::hugeint) from {table} t").fetchone()  # constants
     return out
 

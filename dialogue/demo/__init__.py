@@ -85,6 +85,7 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         con.execute("select count(nextval('change_event_seq')) from range(?)", [len(events)]).fetchall()
         for name, count in counts.items():
             con.execute("update load_log set row_count = ? where load_id = ?", [count, load_ids[name]])
+        db.refresh_summaries(con, "speed_test")
         db.bump_version(con, demo_scale=scale, keep_scale=False)
         rows = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES}  # constant names
         con.execute("commit")

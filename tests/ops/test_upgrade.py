@@ -12,9 +12,11 @@ import tarfile
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dialogue import access, backup, db
+from tests.factories import monthly_from_raw, monthly_summary
 from tests.ops.warehouse_checks import cli, columns, fingerprint, read_fingerprint
 
 # The commit this work starts from: the release before demo_version and the access layer.
@@ -103,6 +105,9 @@ def test_the_previous_release_warehouse_upgrades_without_losing_a_row(previous_w
     with access.reading(path) as cur:
         assert cur.execute("select count(*) from complaint where complaint_id = 'Z-7'").fetchone()[0] == 1
         assert cur.execute("select demo_version from warehouse_state").fetchone()[0] == 2
+        # The monthly summary arrives filled from the speed tests the previous release wrote.
+        assert len(monthly_summary(cur)) > 0
+        pd.testing.assert_frame_equal(monthly_summary(cur), monthly_from_raw(cur), check_exact=True)
     access.release(path)
 
     assert schema_versions(path) == list(range(1, latest + 1))

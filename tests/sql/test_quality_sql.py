@@ -19,6 +19,7 @@ def add_tests(con, district, day, speeds, technology="fixed", operator="op_a", r
         con.execute("insert into speed_test values (?, ?, 'KZ-23', ?, ?, ?, ?, ?, ?, ?, 'crowd', ?)",
                     [datetime.combine(day, datetime.min.time()), district, district, rural, operator, technology,
                      s, s / 2, latency, load])
+    db.refresh_summaries(con, "speed_test")   # as every write of speed tests does
 
 
 def run(con, name, **params):
