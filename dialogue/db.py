@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -21,8 +21,9 @@ MODELS = QUERIES / "models"
 SUMMARIES = QUERIES / "summaries"
 REFERENCE = ROOT / "data" / "reference"
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
-# The summary tables built from a raw table, each rebuilt by queries/summaries/<name>.sql.
-SUMMARIES_OF = {"speed_test": ("speed_test_monthly",)}
+# The summary tables built month by month from a raw table: (its time column, the summaries, each rebuilt by
+# queries/summaries/<name>.sql for a span of months).
+SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly",))}
 
 # $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -98,7 +99,10 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
         if known.get(f.stem) == digest:
             continue
         with transaction(con):
-            con.execute(sql)
+            if f.parent == SUMMARIES:
+                refresh_summary(con, f.stem)     # every month
+            else:
+                con.execute(sql)
             con.execute("insert or replace into model_state values (?, ?)", [f.stem, digest])
         changed.append(f.stem)
     return changed
@@ -144,10 +148,30 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
         cur.close()
 
 
-def refresh_summaries(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Rebuild the summary tables of a raw table (call inside the transaction that changed its rows)."""
-    for name in SUMMARIES_OF.get(table, ()):
-        con.execute(sql_text(f"summaries/{name}"))
+def load_months(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> tuple[date | None, date | None]:
+    """The first and last month holding a load's rows of a summarised table: what its summaries must redo."""
+    if table not in SUMMARIES_OF:
+        return None, None
+    column = SUMMARIES_OF[table][0]
+    row = con.execute(f"select min(date_trunc('month', {column}))::date, max(date_trunc('month', {column}))::date "
+                      f"from {table} where load_id = ?", [load_id]).fetchone()   # names from SUMMARIES_OF
+    return row[0], row[1]
+
+
+def refresh_summaries(con: duckdb.DuckDBPyConnection, table: str,
+                      months: tuple[date | None, date | None] = (None, None)) -> None:
+    """Rebuild the summary tables of a raw table for the months from first to last (None: from the start,
+    to the end); call inside the transaction that changed its rows. A load redoes only its own months."""
+    for name in SUMMARIES_OF.get(table, (None, ()))[1]:
+        refresh_summary(con, name, months)
+
+
+def refresh_summary(con: duckdb.DuckDBPyConnection, name: str,
+                    months: tuple[date | None, date | None] = (None, None)) -> None:
+    # DuckDB takes parameters in the last statement of a text only: its statements one by one.
+    for statement in sql_text(f"summaries/{name}").split(";\n"):
+        if statement.strip():
+            con.execute(statement, {"first_month": months[0], "last_month": months[1]})
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

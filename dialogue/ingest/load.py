@@ -49,7 +49,7 @@ def load(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Progre
             note("loading", {"rows": report.rows, "load_id": load_id})
             cur.execute(f"insert into {ds.table} ({names}, load_id) select {names}, $load_id from ingest_typed "
                         "order by row_no", {"load_id": load_id})
-            db.refresh_summaries(cur, ds.table)
+            db.refresh_summaries(cur, ds.table, db.load_months(cur, ds.table, load_id))
             db.bump_version(cur)
     except duckdb.Error as exc:
         log.warning("load of %s undone: %s", report.file_name, exc)
@@ -75,10 +75,11 @@ def rollback(con: duckdb.DuckDBPyConnection, load_id: int, by: str, user: auth.U
         table = datasets.get(dataset).table
         try:
             with db.transaction(cur):
+                months = db.load_months(cur, table, load_id)
                 removed = cur.execute(f"delete from {table} where load_id = ?", [load_id]).fetchone()[0]  # constant
                 cur.execute("""update load_log set status = 'rolled_back', rolled_back_at = ?, rolled_back_by = ?
                                where load_id = ?""", [datetime.now(), by, load_id])
-                db.refresh_summaries(cur, table)
+                db.refresh_summaries(cur, table, months)
                 db.bump_version(cur)
         except duckdb.Error as exc:
             raise IngestError(f"the rollback failed and changed nothing: {exc}") from exc

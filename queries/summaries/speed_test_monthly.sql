@@ -2,19 +2,23 @@
 --          for each region, overall and by operator and by technology
 -- grain:   one row per (month, scope, dimension, member); scope 'KZ' is the country (its medians are taken
 --          over the country's tests, never from the regions' medians), else the region code
--- params:  none
+-- params:  $first_month, $last_month: the months to redo (first days of months; null = from the first,
+--          to the last month): a load or a rollback redoes only the months its rows fall in
 -- units:   *_mbps in Mbit/s, median_latency_ms in milliseconds, tests_under_10_pct in percent (0-100),
 --          tests = number of speed tests
 -- A statement file, not a model: DuckDB macros and views cannot write. db.refresh_summaries runs it inside
--- every transaction that changes speed_test, and db.apply_models runs it once when the table is new or
--- this text has changed. A full rebuild is one pass over speed_test (2 to 5 s on ten million rows),
--- simpler and surer than patching the months a load or a rollback touched.
-delete from speed_test_monthly;
+-- every transaction that changes speed_test, and db.apply_models runs it for every month when the table is
+-- new or this text has changed. Every month is one pass over speed_test (2 to 5 s on ten million rows); a
+-- month of a large warehouse, what a monthly file touches, a tenth of a second.
+delete from speed_test_monthly
+where ($first_month is null or month >= $first_month) and ($last_month is null or month <= $last_month);
 insert into speed_test_monthly
 with tests as (
     select date_trunc('month', measured_at)::date as month, region_code, operator_code, technology,
            download_mbps, upload_mbps, latency_ms
     from speed_test
+    where ($first_month is null or measured_at >= $first_month)
+      and ($last_month is null or measured_at < $last_month::date + interval 1 month)
 )
 select month,
        case when grouping(region_code) = 0 then region_code else 'KZ' end as scope,
