@@ -15,14 +15,21 @@ import streamlit as st
 from dialogue import i18n, tables, ui
 from dialogue.sections import Context, Section, Table
 
-# Built sections, shared by every session of this process: a warm page view draws them without building
-# a figure again. Keyed by the warehouse and its data version, so a load or an edit builds afresh.
-_BUILT: OrderedDict[tuple, object] = OrderedDict()
 _BUILT_LOCK = threading.Lock()
 BUILT_KEPT = 256
 
 
+@st.cache_resource(show_spinner=False)
+def _built() -> OrderedDict[tuple, object]:
+    """Built sections, shared by every session of this process: a warm page view draws them without building
+    a figure again. Keyed by the warehouse and its data version, so a load or an edit builds afresh; a
+    resource cache, so that clearing Streamlit's caches clears them too."""
+    return OrderedDict()
+
+
 def _memo(version: tuple) -> Callable[[tuple, Callable[[], object]], object]:
+    built_sections = _built()
+
     def remember(key: tuple, build: Callable[[], object]) -> object:
         key = (*version, *key)
         try:
@@ -30,14 +37,14 @@ def _memo(version: tuple) -> Callable[[tuple, Callable[[], object]], object]:
         except TypeError:           # a builder given a frame or a record: built every time
             return build()
         with _BUILT_LOCK:
-            if key in _BUILT:
-                _BUILT.move_to_end(key)
-                return _BUILT[key]
+            if key in built_sections:
+                built_sections.move_to_end(key)
+                return built_sections[key]
         built = build()
         with _BUILT_LOCK:
-            _BUILT[key] = built
-            while len(_BUILT) > BUILT_KEPT:
-                _BUILT.popitem(last=False)
+            built_sections[key] = built
+            while len(built_sections) > BUILT_KEPT:
+                built_sections.popitem(last=False)
         return built
     return remember
 
@@ -112,6 +119,12 @@ def choose(ctx: Context, key: str, options: Sequence[str], label: str, name: Cal
     return chosen
 
 
+def tabs(key: str, labels: Sequence[str]) -> Sequence:
+    """Tabs whose content is built and drawn only when chosen (a rerun): a page comes up with the first
+    tab's figures, not every figure behind the others. The page draws into a tab when `tab.open`."""
+    return st.tabs(list(labels), key=key, on_change="rerun")
+
+
 def toggle(key: str, label: str) -> bool:
     """A switch that widens or narrows a section (e.g. every programme instead of the chosen one)."""
     return st.toggle(label, key=key)
@@ -161,11 +174,14 @@ def _figure(section: Section, key: str) -> None:
 
 
 def _table(table: Table, key: str) -> None:
-    if table.collapsed:
-        with st.expander(table.collapsed):
-            show_table(table, key)
-    else:
+    if not table.collapsed:
         show_table(table, key)
+        return
+    # Drawn when opened (a rerun of the page), not with every view: a page comes up with its figures
+    # without building, sending and drawing the tables folded behind them.
+    with st.expander(table.collapsed, key=f"{key}_table", on_change="rerun") as folded:
+        if folded.open:
+            show_table(table, key)
 
 
 def show_table(table: Table, key: str) -> None:

@@ -29,6 +29,15 @@ screen.show(complaints.area_table(ctx), "complaints_areas_table", heading=False)
 screen.heading(ctx.t("complaints.spikes_title"))
 screen.show(complaints.spikes(ctx), "complaints_spikes", heading=False)
 
-screen.row([complaints.funnel(ctx), complaints.processing_times(ctx)], keys=["complaints_funnel", "complaints_times"])
-screen.show(complaints.fines(ctx), "complaints_fines")
-screen.show(complaints.hotspots(ctx), "complaints_hotspots")
+remedy, fines, hotspots = screen.tabs("complaints_more", [ctx.t(f"complaints.tab_{t}")
+                                                           for t in ("remedy", "fines", "hotspots")])
+with remedy:
+    if remedy.open:
+        screen.row([complaints.funnel(ctx), complaints.processing_times(ctx)],
+                   keys=["complaints_funnel", "complaints_times"])
+with fines:
+    if fines.open:
+        screen.show(complaints.fines(ctx), "complaints_fines")
+with hotspots:
+    if hotspots.open:
+        screen.show(complaints.hotspots(ctx), "complaints_hotspots")

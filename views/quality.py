@@ -30,20 +30,28 @@ suffix = "_districts" if ctx.region else ""
 screen.row([quality.kpi_map(ctx, chosen), quality.kpi_ranking(ctx, chosen)], widths=[3, 2],
            keys=[f"quality_map{suffix}", f"quality_ranking{suffix}"], headings=False)
 
-st.subheader(ctx.t("quality.trend_title"))
-c1, c2 = st.columns(2)
-with c1:
-    by = screen.choose(ctx, "quality_trend_by", quality.TREND_DIMENSIONS, ctx.t("quality.trend_by"),
-                       lambda d: ctx.t(f"quality.by_{d}"), segmented=True)
-with c2:
-    metric = screen.choose(ctx, "quality_trend_metric", quality.TREND_METRICS, ctx.t("quality.trend_metric"),
-                           lambda m: ctx.t(f"quality.metric_{m}"), segmented=True)
-screen.show(quality.trend(ctx, by, metric), "quality_trend")
-screen.show(quality.urban_rural_gap(ctx), "quality_gap")
-screen.show(quality.speed_bands(ctx), "quality_bands")
-
-st.subheader(ctx.t("quality.tiles_title"))
-kind = screen.choose(ctx, "quality_tiles_kind", quality.TILE_KINDS, ctx.t("quality.tiles_kind"),
-                     lambda k: ctx.t(f"quality.tiles_kind_{k}"), segmented=True)
-screen.row([quality.tiles_by_source(ctx, kind), quality.tiles_map(ctx, kind)], widths=[3, 2],
-           keys=["quality_tiles_chart", "quality_tiles_map"], headings=False)
+trends, gap, bands, tiles = screen.tabs("quality_more", [ctx.t(f"quality.tab_{t}") for t in ("trends", "gap", "bands", "tiles")])
+with trends:
+    if trends.open:
+        st.subheader(ctx.t("quality.trend_title"))
+        c1, c2 = st.columns(2)
+        with c1:
+            by = screen.choose(ctx, "quality_trend_by", quality.TREND_DIMENSIONS, ctx.t("quality.trend_by"),
+                               lambda d: ctx.t(f"quality.by_{d}"), segmented=True)
+        with c2:
+            metric = screen.choose(ctx, "quality_trend_metric", quality.TREND_METRICS, ctx.t("quality.trend_metric"),
+                                   lambda m: ctx.t(f"quality.metric_{m}"), segmented=True)
+        screen.show(quality.trend(ctx, by, metric), "quality_trend")
+with gap:
+    if gap.open:
+        screen.show(quality.urban_rural_gap(ctx), "quality_gap")
+with bands:
+    if bands.open:
+        screen.show(quality.speed_bands(ctx), "quality_bands")
+with tiles:
+    if tiles.open:
+        st.subheader(ctx.t("quality.tiles_title"))
+        kind = screen.choose(ctx, "quality_tiles_kind", quality.TILE_KINDS, ctx.t("quality.tiles_kind"),
+                             lambda k: ctx.t(f"quality.tiles_kind_{k}"), segmented=True)
+        screen.row([quality.tiles_by_source(ctx, kind), quality.tiles_map(ctx, kind)], widths=[3, 2],
+                   keys=["quality_tiles_chart", "quality_tiles_map"], headings=False)

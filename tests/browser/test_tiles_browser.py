@@ -29,13 +29,22 @@ def drawn(page, key: str, selector: str) -> int:
     return page.locator(f".st-key-{key} .js-plotly-plot").locator(selector).count()
 
 
+def open_tiles_tab(page, lang: str):
+    """The tiles sit in the page's last tab, built when it is chosen: choose it, wait for its heading."""
+    page.get_by_role("tab", name=i18n.t("quality.tab_tiles", lang)).click()
+    title = page.get_by_role("heading", name=i18n.t("quality.tiles_title", lang))
+    title.wait_for(timeout=60000)
+    page.locator(".st-key-quality_tiles_map .choroplethlocation").first.wait_for(timeout=60000)
+    return title
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_quality_page_shows_the_tiles_source_for_a_region(tiles_server, browser, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context, page, errors, outside = open_page(browser, page_url(tiles_server, QUALITY, {"lang": lang, "region": REGION,
                                                                                           "period": PERIOD}))
     try:
-        title = page.get_by_role("heading", name=i18n.t("quality.tiles_title", lang))
+        title = open_tiles_tab(page, lang)
         title.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)
         assert title.count() == 1
@@ -62,7 +71,7 @@ def test_tiles_source_in_a_narrow_window(tiles_server, browser):
                                                                                           "period": PERIOD}),
                                                width=420, height=900)
     try:
-        title = page.get_by_role("heading", name=i18n.t("quality.tiles_title", "kk"))
+        title = open_tiles_tab(page, "kk")
         title.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "quality_tiles_narrow_kk.png"), full_page=True)
