@@ -100,7 +100,7 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         with transaction(con):
             if f.parent == SUMMARIES:
-                refresh_summary(con, f.stem)     # every month
+                refresh_summary(con, f.stem, (None, None))     # every month
             else:
                 con.execute(sql)
             con.execute("insert or replace into model_state values (?, ?)", [f.stem, digest])
@@ -162,12 +162,12 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection, table: str,
                       months: tuple[date | None, date | None] = (None, None)) -> None:
     """Rebuild the summary tables of a raw table for the months from first to last (None: from the start,
     to the end); call inside the transaction that changed its rows. A load redoes only its own months."""
-    for name in SUMMARIES_OF.get(table, (None, ()))[1]:
-        refresh_summary(con, name, months)
+    if table in SUMMARIES_OF:
+        for name in SUMMARIES_OF[table][1]:
+            refresh_summary(con, name, months)
 
 
-def refresh_summary(con: duckdb.DuckDBPyConnection, name: str,
-                    months: tuple[date | None, date | None] = (None, None)) -> None:
+def refresh_summary(con: duckdb.DuckDBPyConnection, name: str, months: tuple[date | None, date | None]) -> None:
     # DuckDB takes parameters in the last statement of a text only: its statements one by one.
     for statement in sql_text(f"summaries/{name}").split(";\n"):
         if statement.strip():

@@ -44,11 +44,9 @@ def geometry_url(region: str | None = None) -> str:
 
 
 @cache
-def geometry(url_or_region: str | None = None) -> dict:
-    """The areas of a map as GeoJSON, from its URL (as a figure names it) or its region (None: the regions)."""
-    name = url_or_region.rsplit("/", 1)[-1] if url_or_region and "/" in url_or_region else \
-        geometry_name(url_or_region)
-    return json.loads((STATIC_GEO / name).read_text(encoding="utf-8"))
+def geometry(url: str) -> dict:
+    """The areas a figure's URL names, as GeoJSON (the file the browser fetches)."""
+    return json.loads((STATIC_GEO / url.removeprefix(GEO_URL)).read_text(encoding="utf-8"))
 
 
 def static_geometry() -> dict[str, dict]:
@@ -74,10 +72,11 @@ def choropleth(frame: pd.DataFrame, region: str | None, lang: str, value_title: 
                value_format: str = ",.1f") -> go.Figure:
     """The regions (region None) or one region's districts coloured by `value`; `code` names the area,
     `label` its name for the hover."""
-    known = {f["id"] for f in geometry(region)["features"]}
+    url = geometry_url(region)
+    known = {f["id"] for f in geometry(url)["features"]}
     data = frame[frame["code"].isin(known)]
     fig = go.Figure(go.Choropleth(
-        geojson=geometry_url(region), featureidkey="id", locations=data["code"], z=data["value"],
+        geojson=url, featureidkey="id", locations=data["code"], z=data["value"],
         colorscale=SEQUENTIAL if higher_is_better else SEQUENTIAL_REVERSED,
         marker={"line": {"color": "white", "width": 0.8}},
         colorbar={"title": {"text": value_title, "side": "right"}, "thickness": 14, "len": 0.8},
@@ -87,7 +86,7 @@ def choropleth(frame: pd.DataFrame, region: str | None, lang: str, value_title: 
     if selected is not None and selected in known:
         # Outline the selected area on top.
         fig.add_trace(go.Choropleth(
-            geojson=geometry_url(region), featureidkey="id", locations=[selected], z=[0], showscale=False,
+            geojson=url, featureidkey="id", locations=[selected], z=[0], showscale=False,
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], hoverinfo="skip",
             marker={"line": {"color": charts.INK, "width": 3}},
         ))
