@@ -29,7 +29,7 @@ backup: $(STAMP)
 	$(PY) -m dialogue --db $(DB) backup $(BACKUPS) --keep $(KEEP)
 
 run: $(STAMP) $(DB)
-	DIALOGUE_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	DIALOGUE_DB=$(DB) $(PY) -m dialogue.serve --server.address 127.0.0.1 --server.port 8501
 
 test: $(STAMP)
 	@test -x /usr/bin/chromium || { echo "Chromium is required for the browser tests: apt-get install -y chromium"; exit 1; }

@@ -20,12 +20,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dialogue import db, periods
+from dialogue import db, periods, serve
 
 ROOT = db.ROOT
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -62,50 +59,17 @@ def pages() -> list[Page]:
 
 # ---- the app's processes ------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def app_processes(warehouse: Path, count: int):
     """`count` app processes serving one warehouse, as deployed: no file watcher, headless, loopback."""
-    procs = []
+    procs = [serve.start(warehouse, "--server.fileWatcherType", "none") for _ in range(count)]
     try:
-        for _ in range(count):
-            port = free_port()
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-                 "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, env={**os.environ, "DIALOGUE_DB": str(warehouse)},
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append((proc, port))
         for proc, port in procs:
-            _wait_healthy(port, proc)
+            serve.wait_healthy(proc, port)
         yield procs
     finally:
         for proc, _ in procs:
-            proc.terminate()
-        for proc, _ in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _wait_healthy(port: int, proc: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app process on port {port} exited with {proc.returncode}")
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the app process on port {port} did not start in {seconds:.0f} s")
+            serve.stop(proc)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -1,18 +1,11 @@
-"""Shared by the browser and serving tests: a real `streamlit run` on a loopback port, and Chromium
-pages that record console errors and any request leaving 127.0.0.1."""
+"""Shared by the browser and serving tests: the real app server on a loopback port, and Chromium pages that
+record console errors and any request leaving 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlparse
 
-from dialogue import ui
-from tests.conftest import ROOT
+from dialogue import serve, ui
 
 PAGES = ui.page_specs()
 
@@ -21,35 +14,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db_path, **extra_env):
-    """`streamlit run app.py` on a free loopback port (extra_env: e.g. DIALOGUE_USERS); yields its base URL,
-    stops it afterwards."""
-    port = free_port()
-    env = {**os.environ, "DIALOGUE_DB": str(db_path), **extra_env}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    """The app on a free loopback port (extra_env: e.g. DIALOGUE_USERS); yields its base URL, stops it afterwards."""
+    with serve.serving(db_path, **extra_env) as (base, _):
+        yield base
 
 
 def open_page(browser, url: str, width: int = 1440, height: int = 2200):

@@ -1,5 +1,5 @@
 """While the app serves: backups, restores that give back the same warehouse, command-line loads, and two
-app processes on one warehouse that see each other's edits. Real `streamlit run` servers, real Chromium
+app processes on one warehouse that see each other's edits. Real app servers (dialogue.serve), real Chromium
 sessions (so the servers hold the warehouse open), the command line in other processes."""
 
 from __future__ import annotations
@@ -9,45 +9,18 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dialogue import geography
+from dialogue.serve import serving
 from tests.conftest import ROOT, speed_tests_csv
 from tests.ops.warehouse_checks import cli, read_fingerprint
-from tests.servers import free_port, open_page
+from tests.servers import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def serve(db_path: Path):
-    """`streamlit run app.py` on a free loopback port: (base URL, process)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "DIALOGUE_DB": str(db_path)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.5)
-        yield base, proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def holds_open(pid: int, path: Path) -> bool:
@@ -81,7 +54,7 @@ def test_backup_while_the_app_serves_restores_an_identical_warehouse(small_db, t
     dest = tmp_path / "backups"
     katos = sorted(geography.read_reference("settlements.csv")["kato"])
     big = speed_tests_csv(tmp_path / "speed_tests.csv", 300_000, katos)
-    with serve(path) as (base, server):
+    with serving(path) as (base, server):
         context, _ = visit(browser, f"{base}/?lang=en")
         assert holds_open(server.pid, path), "the app should hold the warehouse open while it serves"
 
@@ -154,7 +127,7 @@ def test_two_app_processes_see_each_others_writes(small_db, tmp_path, browser):
     csv.write_text("complaint_id;received_at;kato;operator;service;category;status;verified_at;"
                    "measured_download_mbps;violation;fine_kzt;resolved_at\n"
                    "Z-9;2026-10-02;231035100;op_a;mobile;outage;received;;;;;\n", encoding="utf-8")
-    with serve(path) as (a, server_a), serve(path) as (b, server_b):
+    with serving(path) as (a, server_a), serving(path) as (b, server_b):
         url = f"/bottleneck-edit?lang=en&region={region}&bottleneck={bid}"
         assert status_shown(browser, a + url) == "Open"
         assert status_shown(browser, b + url) == "Open"
