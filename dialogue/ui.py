@@ -346,7 +346,14 @@ def account_box() -> None:
                 st.logout()
             st.rerun()
         return
-    with st.expander(t("auth.sign_in"), icon=":material/login:", expanded=not auth.public_read()):
+    # Built when opened (a rerun): every page of a public dashboard would otherwise build, send and load
+    # the code of a form few visitors open. Open from the start when signing in is required, or when an
+    # organisation identity has no account here (its warning is inside).
+    unmapped = oidc_configured() and bool(st.user.get("is_logged_in"))
+    with st.expander(t("auth.sign_in"), icon=":material/login:", expanded=not auth.public_read() or unmapped,
+                     key="auth_box", on_change="rerun") as box:
+        if not box.open:
+            return
         with st.form("auth_sign_in", clear_on_submit=True, border=False):
             name = st.text_input(t("auth.username"), max_chars=64, key="auth_name", autocomplete="username")
             password = st.text_input(t("auth.password"), type="password", max_chars=256, key="auth_password",
@@ -355,7 +362,7 @@ def account_box() -> None:
         if submitted:
             _sign_in(name, password)
         if oidc_configured():
-            if st.user.get("is_logged_in"):
+            if unmapped:
                 # Signed in with the organisation, but no account of the users file has this e-mail.
                 st.warning(t("auth.oidc_unmapped", email=str(st.user.get("email") or "?")[:100]))
                 if st.button(t("auth.sign_out"), key="auth_oidc_out"):

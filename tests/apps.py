@@ -27,9 +27,17 @@ def app(db_path, monkeypatch, page=None, **query):
 
 
 def sign_in(at, name, password=PASSWORD):
+    if "auth_name" not in [w.key for w in at.text_input]:
+        open_sign_in(at)
     at.text_input(key="auth_name").input(name)
     at.text_input(key="auth_password").input(password)
     at.button(key="auth_submit").click()
+    return at.run()
+
+
+def open_sign_in(at):
+    """Open the sidebar's sign-in box, as a click on it does: its form is built when it is open."""
+    at.session_state["auth_box"] = True
     return at.run()
 
 

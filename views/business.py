@@ -16,10 +16,11 @@ if not business.has_data(ctx):
 screen.show(business.headline(ctx))
 
 screen.heading(ctx.t("business.connections_heading"))
-tabs = st.tabs([business.dimension_title(ctx, d) for d in business.DIMENSIONS])
+tabs = screen.tabs("business_dimension", [business.dimension_title(ctx, d) for d in business.DIMENSIONS])
 for tab, dimension in zip(tabs, business.DIMENSIONS):
     with tab:
-        screen.show(business.connections(ctx, dimension), f"business_mix_{dimension}", heading=False)
+        if tab.open:
+            screen.show(business.connections(ctx, dimension), f"business_mix_{dimension}", heading=False)
 
 screen.row([business.satisfaction(ctx), business.barriers(ctx)], keys=["business_satisfaction", "business_barriers"])
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dialogue import access, auth, cli
-from tests.apps import PASSWORD, add, app, sign_in, texts
+from tests.apps import PASSWORD, add, app, open_sign_in, sign_in, texts
 from tests.conftest import ROOT
 
 
@@ -156,6 +156,7 @@ def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatc
     assert not at.exception
     assert [t.value for t in at.title] == ["Sign-in required"] and "signed-in users only" in texts(at.info)
     assert not at.metric, "no figure is shown before sign-in"
+    assert "auth_name" in [w.key for w in at.text_input], "the sign-in form is open from the start"
     at = sign_in(at, "viewer1", "wrong password!")
     assert "Wrong user name or password." in texts(at.error)
     assert [t.value for t in at.title] == ["Sign-in required"]
@@ -164,6 +165,14 @@ def test_public_read_off_asks_for_sign_in_first(small_db, users_file, monkeypatc
     assert [t.value for t in at.title] == ["All of Kazakhstan: the four domains"] and at.metric   # the profile
     at.switch_page("views/actions.py").run()
     assert [t.value for t in at.title] == ["Action items"]
+
+
+def test_public_dashboard_builds_the_sign_in_form_only_when_opened(small_db, users_file, monkeypatch):
+    at = app(small_db, monkeypatch, lang="en")
+    assert at.metric and not at.text_input, "figures shown, the form folded and not built"
+    open_sign_in(at)
+    assert [w.key for w in at.text_input] == ["auth_name", "auth_password"]
+    assert at.metric, "opening it keeps the page"
 
 
 def test_public_read_off_guards_every_page(small_db, users_file, monkeypatch):
@@ -308,7 +317,8 @@ OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
 
 
 def test_organisation_login_is_offered_only_when_configured(small_db, users_file, monkeypatch):
-    at = app(small_db, monkeypatch, lang="en")
+    at = open_sign_in(app(small_db, monkeypatch, lang="en"))
+    assert "auth_name" in [w.key for w in at.text_input]
     assert "auth_oidc" not in [b.key for b in at.button]
     monkeypatch.setenv("DIALOGUE_DB", str(small_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -316,6 +326,8 @@ def test_organisation_login_is_offered_only_when_configured(small_db, users_file
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
+    assert "auth_oidc" not in [b.key for b in at.button], "the sign-in box is closed: nothing built in it"
+    open_sign_in(at)
     assert "auth_oidc" in [b.key for b in at.button]
 
 
