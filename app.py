@@ -1,7 +1,7 @@
 """Connectivity Dialogue: the router. Page config, global filters carried in the URL, navigation.
 
-Run with `make run` (or `streamlit run app.py`). Pages live in views/ and are discovered from their
-'# page:' header line, so adding a view needs no change here.
+Run with `make run` (or `python -m dialogue.serve`: `streamlit run app.py` with TCP_NODELAY). Pages live in
+views/ and are discovered from their '# page:' header line, so adding a view needs no change here.
 """
 
 import streamlit as st
