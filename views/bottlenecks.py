@@ -17,13 +17,19 @@ if not bottlenecks.has_data(ctx):
 screen.show(bottlenecks.headline(ctx))
 screen.row([bottlenecks.open_map(ctx), bottlenecks.ages(ctx)], widths=[3, 2],
            keys=["bottlenecks_map", "bottlenecks_ages"])
-screen.row([bottlenecks.overdue(ctx), bottlenecks.resolution(ctx)],
-           keys=["bottlenecks_overdue", "bottlenecks_resolution"])
-
-st.divider()
-kind = screen.choose(ctx, "bottlenecks_ranking_kind", bottlenecks.KINDS, ctx.t("bottlenecks.ranking_kind"),
-                     lambda k: bottlenecks.kind_name(ctx, k), default="land_plot")
-screen.show(bottlenecks.ranking(ctx, kind), "bottlenecks_ranking")
+overdue, resolution, ranking = screen.tabs("bottlenecks_more", [ctx.t(f"bottlenecks.tab_{t}")
+                                                                for t in ("overdue", "resolution", "ranking")])
+with overdue:
+    if overdue.open:
+        screen.show(bottlenecks.overdue(ctx), "bottlenecks_overdue")
+with resolution:
+    if resolution.open:
+        screen.show(bottlenecks.resolution(ctx), "bottlenecks_resolution")
+with ranking:
+    if ranking.open:
+        kind = screen.choose(ctx, "bottlenecks_ranking_kind", bottlenecks.KINDS, ctx.t("bottlenecks.ranking_kind"),
+                             lambda k: bottlenecks.kind_name(ctx, k), default="land_plot")
+        screen.show(bottlenecks.ranking(ctx, kind), "bottlenecks_ranking")
 
 if ctx.region:
     st.divider()

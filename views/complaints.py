@@ -26,11 +26,12 @@ screen.row([complaints.area_map(ctx), complaints.area_ranking(ctx)], widths=[3, 
            keys=[f"complaints_map{suffix}", f"complaints_ranking{suffix}"], headings=False)
 screen.show(complaints.area_table(ctx), "complaints_areas_table", heading=False)
 
-screen.heading(ctx.t("complaints.spikes_title"))
-screen.show(complaints.spikes(ctx), "complaints_spikes", heading=False)
-
-remedy, fines, hotspots = screen.tabs("complaints_more", [ctx.t(f"complaints.tab_{t}")
-                                                           for t in ("remedy", "fines", "hotspots")])
+spikes, remedy, fines, hotspots = screen.tabs("complaints_more", [ctx.t(f"complaints.tab_{t}")
+                                                                   for t in ("spikes", "remedy", "fines", "hotspots")])
+with spikes:
+    if spikes.open:
+        screen.heading(ctx.t("complaints.spikes_title"))
+        screen.show(complaints.spikes(ctx), "complaints_spikes", heading=False)
 with remedy:
     if remedy.open:
         screen.row([complaints.funnel(ctx), complaints.processing_times(ctx)],
