@@ -255,13 +255,20 @@ def _bottlenecks_pandas(con) -> pd.DataFrame:
     return g.sort_values(["open_bottlenecks", "area_code"], ascending=[False, True]).reset_index(drop=True)
 
 
-SURVEY_SQL = """select region_code, connection, count(*) as n, avg(satisfaction) as satisfaction
-                from survey_response group by all order by all"""
-
-
-def _survey_pandas(con) -> pd.DataFrame:
-    s = con.execute("select region_code, connection, satisfaction from survey_response").df()
-    return s.groupby(["region_code", "connection"]).satisfaction.agg(n="count", satisfaction="mean").reset_index()
+def _connection_mix_pandas(con) -> pd.DataFrame:
+    """business/connection_mix: how firms connect, in all and by firm size, sector and region, with shares."""
+    period = periods.parse(PERIOD)
+    s = con.execute("select * from survey_response").df()
+    first = pd.Timestamp(period.start).to_period("Q").start_time    # a month selects its quarter's survey
+    s = s[(s.period >= first) & (s.period < pd.Timestamp(period.end))]
+    parts = [s.groupby("connection").size().rename("firms").reset_index().assign(dimension="all", group_code="all")]
+    for dimension, column in (("firm_size", "firm_size"), ("sector", "sector"), ("area", "region_code")):
+        parts.append(s.groupby([column, "connection"]).size().rename("firms").reset_index()
+                     .rename(columns={column: "group_code"}).assign(dimension=dimension))
+    t = pd.concat(parts, ignore_index=True)
+    t["group_firms"] = t.groupby(["dimension", "group_code"]).firms.transform("sum")
+    t["share_pct"] = 100.0 * t.firms / t.group_firms
+    return t.sort_values(["dimension", "group_code", "connection"]).reset_index(drop=True)
 
 
 FRESHNESS_SQL = """select source, count(*) as n, max(measured_at) as last_measured from speed_test
@@ -298,7 +305,7 @@ AGGREGATES: dict[str, Aggregate] = {
                          ("programme", "level", "code", "items", "planned_units", "done_units", "progress_pct",
                           "forecast_date", "target_date")),
     "bottlenecks": Aggregate(_question("bottlenecks/open_by_area"), _bottlenecks_pandas),
-    "business": Aggregate(_sql(SURVEY_SQL), _survey_pandas),
+    "business": Aggregate(_question("business/connection_mix"), _connection_mix_pandas),
     "data": Aggregate(_sql(FRESHNESS_SQL), _freshness_pandas),
 }
 
