@@ -22,7 +22,15 @@ for tab, dimension in zip(tabs, business.DIMENSIONS):
         if tab.open:
             screen.show(business.connections(ctx, dimension), f"business_mix_{dimension}", heading=False)
 
-screen.row([business.satisfaction(ctx), business.barriers(ctx)], keys=["business_satisfaction", "business_barriers"])
-
-screen.heading(ctx.t("business.speeds_heading"))
-screen.show(business.speeds(ctx), "business_speeds")
+barriers, satisfaction, speeds = screen.tabs("business_more", [ctx.t(f"business.tab_{t}")
+                                                               for t in ("barriers", "satisfaction", "speeds")])
+with barriers:
+    if barriers.open:
+        screen.show(business.barriers(ctx), "business_barriers")
+with satisfaction:
+    if satisfaction.open:
+        screen.show(business.satisfaction(ctx), "business_satisfaction")
+with speeds:
+    if speeds.open:
+        screen.heading(ctx.t("business.speeds_heading"))
+        screen.show(business.speeds(ctx), "business_speeds")
