@@ -97,7 +97,6 @@ def serving(warehouse: Path, *options: str, **env: str) -> Iterator[tuple[str, s
             try:
                 wait_healthy(proc, port)
             except RuntimeError as e:
-                stop(proc)
                 log.seek(0)
                 raise RuntimeError(f"{e}: {log.read().decode(errors='replace')[-2000:]}") from None
             yield f"http://127.0.0.1:{port}", proc
