@@ -3,11 +3,11 @@
 `python -m dialogue bench` (or `make bench`) on the large demo warehouse:
 - server time per page view, cold (caches cleared) and warm, p50/p95, measured by a client that speaks
   Streamlit's websocket protocol (the browser's own messages: a rerun request, then the deltas until
-  the script finishes) against `streamlit run` processes;
+  the script finishes) against app processes (`python -m dialogue.serve`);
 - server CPU per warm view, from the processes' utime+stime in /proc;
 - each page's main aggregate in SQL against the usual pandas way (rows fetched into a frame, then
-  groupby), in the same run, and the ratio; for the registers (rollout, bottlenecks) the page's question
-  itself against pandas on the whole table;
+  groupby), in the same run, and the ratio; for the pages on smaller tables (rollout, bottlenecks, business)
+  the page's question itself against pandas on the whole table;
 - browser time from navigation to drawn (every chart, table and widget drawn, none still loading its
   code), in headless Chromium, on a first visit and on a return visit (skipped with --no-browser);
 - a load test: N sessions at once, each opening the landing page and two more, spread over P app
@@ -193,8 +193,9 @@ def _complaints_pandas(con) -> pd.DataFrame:
     return c.groupby(["region_code", "month", "category"]).size().rename("n").reset_index()
 
 
-# The registers' pages: their main question itself (as the page runs it), against the same figures in pandas
-# from the whole table fetched into a frame. These tables hold a few thousand rows, so both take milliseconds.
+# The pages on smaller tables (rollout, bottlenecks, business): their main question itself (as the page runs
+# it), against the same figures in pandas from the whole table fetched into a frame. These tables hold a few
+# thousand to some tens of thousands of rows, so both ways take milliseconds.
 
 def _as_of() -> tuple[pd.Timestamp, bool]:
     """The as-of day of the benchmark's period (models/as_of_day) and whether the period is still running."""
@@ -372,11 +373,9 @@ def browser_times(port: int, page_list: list[Page], runs: int = 3) -> dict[str, 
     profile, nothing cached) and on a return visit (the same profile, the app's code in its cache)."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
     out = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args, headless=True)
+        browser = pw.chromium.launch(executable_path=serve.CHROMIUM, args=serve.CHROMIUM_ARGS, headless=True)
         try:
             for page in page_list:
                 first, back = [], []

@@ -48,6 +48,12 @@ def enable_nodelay() -> bool:
 
 # ---- app processes on loopback ports, for the tests and the benchmark ----------------------------------------
 
+# The browser the tests and the benchmark drive (Debian's Chromium; no network besides the app).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,9 +9,7 @@ from dialogue import serve, ui
 
 PAGES = ui.page_specs()
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM, ARGS = serve.CHROMIUM, serve.CHROMIUM_ARGS
 
 
 def start_server(db_path, **extra_env):
