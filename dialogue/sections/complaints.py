@@ -286,7 +286,8 @@ def area_table(ctx: Context) -> Section:
                            "violations": ctx.t("complaints.violations"), "rank": ctx.t("complaints.rank")},
                   formats={"complaints": ctx.number, "violations": ctx.number,
                            **dict.fromkeys(("per_10k", "prev_per_10k"), ctx.numbers(2))},
-                  name="complaints_per_10k", height=min(600, 38 + 35 * len(ranked)))
+                  name="complaints_per_10k", height=min(600, 38 + 35 * len(ranked)),
+                  collapsed=ctx.t("complaints.areas_table"))
     return Section("complaints.areas", title=title, table=table, source=_source(ctx), as_of=_as_of(ctx), data=ranked)
 
 
@@ -332,7 +333,7 @@ def spikes(ctx: Context) -> Section:
                            "baseline_complaints": ctx.t("complaints.baseline"), "ratio": ctx.t("complaints.ratio")},
                   formats={"month": ctx.month, "complaints": ctx.number,
                            **dict.fromkeys(("baseline_complaints", "ratio"), ctx.numbers(1))},
-                  name="complaints_spikes")
+                  name="complaints_spikes", collapsed=ctx.t("complaints.spikes_table"))
     return Section("complaints.spikes", title=title, figure=fig, summary=summary, notes=(note,), table=table,
                    region_click=key, source=_source(ctx), as_of=_as_of(ctx), data=frame)
 

@@ -164,7 +164,8 @@ def kpi_ranking(ctx: Context, code: str) -> Section:
                    "prev_value": ctx.t("quality.previous", period=ctx.period.previous().label(ctx.lang)),
                    "change": ctx.t("quality.change"), "status": ctx.t("quality.status"), "rank": ctx.t("quality.rank")},
                   formats={"value": ctx.numbers(1), "prev_value": ctx.numbers(1), "change": ctx.signed_numbers(1), "rank": ctx.numbers()},
-                  name=f"quality_{code}", height=min(600, 38 + 35 * len(one)))
+                  name=f"quality_{code}", height=min(600, 38 + 35 * len(one)),
+                  collapsed=ctx.t("quality.ranking_table"))
     return Section("quality.ranking", title=title, figure=fig, table=table,
                    region_click=None if ctx.region else "customdata", source=ctx.t("source.kpis"),
                    as_of=as_of(ctx), data=ranked[["area_code", "label", "value", "rag"]])

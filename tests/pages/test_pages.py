@@ -80,3 +80,22 @@ def test_map_click_selects_the_region(small_db, monkeypatch):
     assert not at.exception
     assert at.session_state["filters"].region == "KZ-47"
     assert at.session_state["_handled_overview_map"] == "KZ-47"
+
+
+# A chart page comes up with its charts; the tables behind them are folded and built when opened (the
+# browser then loads no table code on a first view). Opening one shows the figures with their columns.
+@pytest.mark.parametrize("url,box,label,column", [
+    ("quality", "quality_ranking_table", "Values, change and rank as a table", "Rank"),
+    ("complaints", "complaints_areas_table_table", "Complaints, population, rates and ranks as a table",
+     "Population"),
+])
+def test_chart_pages_fold_their_tables_until_opened(small_db, monkeypatch, url, box, label, column):
+    page = next(p for p in PAGES if p.url == url)
+    at = run_page(small_db, monkeypatch, page, lang="en")
+    assert not at.exception and at.get("plotly_chart"), "the charts are drawn"
+    assert not at.dataframe, "no table is built on the first view"
+    assert label in [e.label for e in at.expander]
+    at.session_state[box] = True
+    at.run()
+    assert not at.exception
+    assert any(column in df.value.columns for df in at.dataframe), [list(df.value.columns) for df in at.dataframe]
