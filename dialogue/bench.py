@@ -368,7 +368,7 @@ DRAWN_JS = """() => {
 }"""
 
 
-def browser_times(port: int, page_list: list[Page], runs: int = 3) -> dict[str, tuple[float, float]]:
+def browser_times(port: int, page_list: list[Page], runs: int = 5) -> dict[str, tuple[float, float]]:
     """Per page, median seconds from navigation to drawn (warm server): on a first visit (a new browser
     profile, nothing cached) and on a return visit (the same profile, the app's code in its cache)."""
     from playwright.sync_api import sync_playwright
