@@ -31,5 +31,6 @@ st.logo(str(ui.static_path("logo.svg")))
 if is_demo:
     st.markdown(f":orange-badge[{ui.t('common.demo_badge')}] :gray[{ui.t('common.demo_marker')}]")
 
+ui.settle_heap()
 ui.require_sign_in()
 current.run()
