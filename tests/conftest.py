@@ -109,10 +109,10 @@ def browser():
 
     from playwright.sync_api import sync_playwright
 
-    from tests.servers import ARGS, CHROMIUM
+    from dialogue.serve import CHROMIUM, CHROMIUM_ARGS
 
     assert os.path.exists(CHROMIUM), "Chromium is required for the browser tests: apt-get install chromium"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()

@@ -9,8 +9,6 @@ from dialogue import serve, ui
 
 PAGES = ui.page_specs()
 
-CHROMIUM, ARGS = serve.CHROMIUM, serve.CHROMIUM_ARGS
-
 
 def start_server(db_path, **extra_env):
     """The app on a free loopback port (extra_env: e.g. DIALOGUE_USERS); yields its base URL, stops it afterwards."""
