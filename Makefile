@@ -8,7 +8,10 @@ BACKUPS ?= data/backups
 KEEP   ?= 14
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup demo backup lint bench clean
+# The test suite runs on every core (pytest-xdist); WORKERS=1 runs it in one process.
+WORKERS ?= auto
+
+.PHONY: run test test-system setup demo backup lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +34,14 @@ backup: $(STAMP)
 run: $(STAMP) $(DB)
 	DIALOGUE_DB=$(DB) $(PY) -m dialogue.serve --server.address 127.0.0.1 --server.port 8501
 
-test: $(STAMP)
-	@test -x /usr/bin/chromium || { echo "Chromium is required for the browser tests: apt-get install -y chromium"; exit 1; }
+# Chromium, fonts, LibreOffice and pdftotext: installed when missing, or a stop with the command to run,
+# before the Python environment is built and before any test runs.
+test-system:
+	@bash tools/test_system.sh
+
+test: test-system $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS)
 
 bench: $(STAMP)
 	$(PY) -m dialogue bench --scale large

@@ -1,8 +1,14 @@
-"""Shared fixtures: the demo generator doubles as the test fixture (small scale, fixed date)."""
+"""Shared fixtures: the demo generator doubles as the test fixture (small scale, fixed date).
+
+The suite runs on every core (pytest-xdist, see the Makefile): the warehouses and files below are built once
+for the whole run, by whichever worker asks first, and read by all of them; a test that changes one works on
+its own copy."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -10,30 +16,47 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from filelock import FileLock
 
 AS_OF = date(2026, 11, 15)
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder that `build` fills once per test run, shared by the workers of a parallel run: the first to
+    ask builds it under a lock, the others wait and reuse it. Its contents are read-only for every test."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the workers' base folders are siblings: their parent is the run's own
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a build interrupted by a failure left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+def _demo(scale: str) -> Callable[[Path], None]:
+    def build(folder: Path) -> None:
+        from dialogue import demo
+
+        demo.build_warehouse(folder / "warehouse.duckdb", scale=scale, as_of=AS_OF)
+    return build
+
+
 @pytest.fixture(scope="session")
 def small_db(tmp_path_factory) -> Path:
-    """A small demo warehouse, built once per test session (do not write to it: copy it)."""
-    from dialogue import demo
-
-    path = tmp_path_factory.mktemp("small") / "warehouse.duckdb"
-    demo.build_warehouse(path, scale="small", as_of=AS_OF)
-    return path
+    """A small demo warehouse, built once per test run (do not write to it: copy it)."""
+    return built_once(tmp_path_factory, "small", _demo("small")) / "warehouse.duckdb"
 
 
 @pytest.fixture(scope="session")
 def default_db(tmp_path_factory) -> Path:
     """A default-scale demo warehouse (a million speed tests): the size a meeting works on."""
-    from dialogue import demo
-
-    path = tmp_path_factory.mktemp("default") / "warehouse.duckdb"
-    demo.build_warehouse(path, scale="default", as_of=AS_OF)
-    return path
+    return built_once(tmp_path_factory, "default", _demo("default")) / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -49,9 +72,9 @@ def empty_db(tmp_path_factory) -> Path:
     """A warehouse with geography and KPI definitions but no facts."""
     from dialogue import warehouse
 
-    path = tmp_path_factory.mktemp("empty") / "warehouse.duckdb"
-    warehouse.create(path, replace=True).close()
-    return path
+    def build(folder: Path) -> None:
+        warehouse.create(folder / "warehouse.duckdb", replace=True).close()
+    return built_once(tmp_path_factory, "empty", build) / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -98,13 +121,15 @@ def million_speed_tests(tmp_path_factory) -> Path:
     load-time budget and the kill test (do not change it)."""
     from dialogue import geography
 
-    katos = sorted(geography.read_reference("settlements.csv")["kato"])
-    return speed_tests_csv(tmp_path_factory.mktemp("million") / "million.csv", 1_000_000, katos)
+    def build(folder: Path) -> None:
+        katos = sorted(geography.read_reference("settlements.csv")["kato"])
+        speed_tests_csv(folder / "million.csv", 1_000_000, katos)
+    return built_once(tmp_path_factory, "million", build) / "million.csv"
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium (Debian's), shared by every browser test; required, never skipped."""
+    """Headless Chromium (Debian's), one per worker, shared by its browser tests; required, never skipped."""
     import os
 
     from playwright.sync_api import sync_playwright

@@ -65,6 +65,7 @@ def test_page_in_browser(server, browser, spec, query, tag):
             for i in range(plots.count()):
                 drawn = plots.nth(i).locator(
                     "path.point, path.js-line, .choroplethlocation, .bars path, g.trace, .hm image")
+                drawn.first.wait_for(state="attached", timeout=20000)  # a loaded machine draws late
                 assert drawn.count() > 0, f"chart {i} is empty"
         assert not outside, f"requests left the machine: {outside[:5]}"
         assert not errors, f"console errors: {errors[:5]}"
@@ -81,6 +82,9 @@ def test_overview_map_is_drawn_and_clickable(server, browser):
     context, page, errors, outside = open_page(browser, page_url(server, overview, {"lang": "en"}))
     try:
         areas = page.locator(".choroplethlocation")
+        # The map is drawn once its boundaries have arrived: wait for them rather than count too early.
+        page.wait_for_function("() => document.querySelectorAll('.choroplethlocation').length >= 20",
+                               timeout=30000)
         assert areas.count() >= 20, "the 20 regions are drawn"
         # Plotly's background intercepts locator.click(): click the middle of Atyrau's path instead.
         index = sorted(ui_region_codes()).index("KZ-23")

@@ -18,7 +18,7 @@ LIMIT_SECONDS = 1.0
 
 @pytest.fixture(scope="module")
 def default_con(default_db):
-    con = duckdb.connect(str(default_db))
+    con = duckdb.connect(str(default_db), read_only=True)
     yield con
     con.close()
 
