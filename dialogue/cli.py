@@ -199,28 +199,37 @@ def _add_users_parser(sub) -> None:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    """Write briefing packs (PDF, PPTX, XLSX) for one or more regions, a period and a language. The
-    warehouse is opened read-only, so packs are built while the app serves it."""
+    """Write briefing packs (PDF, PPTX, XLSX) for one or more regions, a period and one or more languages.
+    The warehouse is opened read-only, so packs are built while the app serves it. Several packs are written
+    on every core, with an index and a zip of them all (`--region every --lang kk,ru,en`: a Council's)."""
     import json
     import re
     from datetime import date
     from pathlib import Path
 
-    from dialogue import geography, packs, periods
+    from dialogue import db, geography, i18n, packs, periods
+    from dialogue.packs import council
 
     period = periods.parse(args.period) if args.period else None
     if args.period and period is None:
         raise ValueError(f"not a period: {args.period!r} (YYYY-MM, YYYY-Qn or YYYY)")
-    known = set(geography.read_reference("regions.csv").region_code)
+    known = list(geography.read_reference("regions.csv").region_code)
     asked = [r for r in re.split(r"[,\s]+", " ".join(args.region)) if r]
     regions: list[str | None] = []
     for code in asked or ["all"]:
-        if code.lower() in ("all", "kz"):
+        if code.lower() == "every":
+            regions += [None, *known]
+        elif code.lower() in ("all", "kz"):
             regions.append(None)
         elif code.upper() in known:
             regions.append(code.upper())
         else:
-            raise ValueError(f"unknown region {code!r}: a code such as KZ-23, or 'all'")
+            raise ValueError(f"unknown region {code!r}: a code such as KZ-23, 'all' (the country) or 'every' "
+                             "(the country and every region)")
+    regions = list(dict.fromkeys(regions))
+    langs = list(dict.fromkeys(x for x in re.split(r"[,\s]+", args.lang) if x))
+    if not langs or set(langs) - set(i18n.LANGUAGES):
+        raise ValueError(f"unknown language(s) in {args.lang!r}: choose from {', '.join(i18n.LANGUAGES)}")
     formats = [f for f in re.split(r"[,\s]+", args.formats) if f]
     unknown = set(formats) - set(packs.FORMATS)
     if unknown:
@@ -228,14 +237,23 @@ def cmd_brief(args: argparse.Namespace) -> int:
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
     started = time.perf_counter()
     try:
-        con = packs.open_read_only(args.db)
+        if len(regions) * len(langs) > 1:
+            result = council.write_all(db.db_path(args.db), regions, langs, Path(args.out), period, as_of, formats,
+                                       workers=args.workers,
+                                       progress=lambda done, total, r: print(f"[{done}/{total}] {packs.pack_line(r)}",
+                                                                             flush=True))
+            print(f"{len(result['packs'])} packs, index {result['index']}, zip {result['zip']} "
+                  f"({result['seconds']:.1f} s)")
+            records = result["packs"]
+        else:
+            con = packs.open_read_only(args.db)
+            try:
+                records = packs.write_files(con, regions, period, langs[0], Path(args.out), as_of_date=as_of,
+                                            formats=formats, log=print)
+            finally:
+                con.close()
     except duckdb_errors() as exc:
         raise ValueError(f"cannot open the warehouse read-only (another process holds it for writing; try again when it is idle): {exc}") from None
-    try:
-        records = packs.write_files(con, regions, period, args.lang, Path(args.out), as_of_date=as_of,
-                                    formats=formats, log=print)
-    finally:
-        con.close()
     if args.timing:
         print(json.dumps({"packs": records, "seconds": round(time.perf_counter() - started, 3)}, ensure_ascii=False))
     return 0
@@ -294,9 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     brief = sub.add_parser("brief", help="write briefing packs (PDF, PowerPoint, Excel) per region and period")
     brief.add_argument("--region", nargs="+", default=["all"],
-                       help="KZ-xx codes, 'all' for the country; several separated by commas or spaces")
+                       help="KZ-xx codes, 'all' for the country, 'every' for the country and every region; "
+                            "several separated by commas or spaces")
     brief.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the last complete month)")
-    brief.add_argument("--lang", choices=("kk", "ru", "en"), default="ru")
+    brief.add_argument("--lang", default="ru", help="kk, ru or en, or several: kk,ru,en")
+    brief.add_argument("--workers", type=int, help="processes for several packs (default: one per core)")
     brief.add_argument("--out", default=".", help="folder for the files (created if missing)")
     brief.add_argument("--formats", default="pdf,pptx,xlsx", help="any of pdf, pptx, xlsx")
     brief.add_argument("--as-of", help="the day that counts as today, YYYY-MM-DD (default: today)")

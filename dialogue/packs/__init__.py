@@ -25,7 +25,8 @@ MIME = {"pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-__all__ = ["FORMATS", "MIME", "Pack", "build", "file_stem", "is_demo", "open_read_only", "render", "write_files"]
+__all__ = ["FORMATS", "MIME", "Pack", "build", "file_stem", "is_demo", "open_read_only", "pack_line", "render", "write_files",
+           "write_pack"]
 
 
 def writer(fmt: str) -> Callable[[Pack], bytes]:
@@ -79,25 +80,36 @@ def write_files(con: duckdb.DuckDBPyConnection, regions: list[str | None], perio
     if period is None:
         last = last_data_day(run) or today
         period = periods.default_period(last)
-    out.mkdir(parents=True, exist_ok=True)
     records = []
     for region in regions:
-        started, cpu = time.perf_counter(), time.process_time()
-        ctx = Context(region, period, lang, today, run)
-        pack = build(ctx, is_demo=demo)
-        built = time.perf_counter() - started
-        timings: dict = {"sections": round(built, 3)}
-        files = render(pack, formats, timings)
-        stem = file_stem(region, period.key, lang)
-        paths = []
-        for fmt, data in files.items():
-            path = out / f"{stem}.{fmt}"
-            path.write_bytes(data)
-            paths.append(str(path))
-        timings["total"] = round(time.perf_counter() - started, 3)
-        timings["cpu"] = round(time.process_time() - cpu, 3)  # this process's CPU (DuckDB's threads included)
-        records.append({"region": region or "all", "period": period.key, "lang": lang, "files": paths,
-                        "seconds": timings})
+        record = write_pack(run, region, period, lang, out, today, formats, demo)
+        records.append(record)
         if log:
-            log(f"{stem}: {', '.join(Path(p).name for p in paths)} ({timings['total']:.1f} s)")
+            log(pack_line(record))
     return records
+
+
+def write_pack(run: Callable[..., pd.DataFrame], region: str | None, period: periods.Period, lang: str, out: Path,
+               today: date, formats, demo: bool) -> dict:
+    """Build one pack and write its files into `out`: its record (region, period, language, paths, seconds)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    out.mkdir(parents=True, exist_ok=True)
+    pack = build(Context(region, period, lang, today, run), is_demo=demo)
+    timings: dict = {"sections": round(time.perf_counter() - started, 3)}
+    files = render(pack, formats, timings)
+    stem = file_stem(region, period.key, lang)
+    paths = []
+    for fmt, data in files.items():
+        path = out / f"{stem}.{fmt}"
+        path.write_bytes(data)
+        paths.append(str(path))
+    timings["total"] = round(time.perf_counter() - started, 3)
+    timings["cpu"] = round(time.process_time() - cpu, 3)  # this process's CPU (DuckDB's threads included)
+    return {"region": region or "all", "period": period.key, "lang": lang, "files": paths, "seconds": timings}
+
+
+def pack_line(record: dict) -> str:
+    """'pack_KZ-23_2026-Q3_ru: ….pdf, ….pptx, ….xlsx (6.1 s)': a line of progress for the command line."""
+    stem = file_stem(None if record["region"] == "all" else record["region"], record["period"], record["lang"])
+    names = ", ".join(Path(p).name for p in record["files"])
+    return f"{stem}: {names} ({record['seconds']['total']:.1f} s)"

@@ -23,6 +23,7 @@ from dialogue.sections import Context, changes
 from tests.conftest import AS_OF
 
 REGIONS = ("all", "KZ-23", "KZ-71", "KZ-62")
+FORMATS = ("pdf", "pptx", "xlsx")
 LANGS = ("kk", "ru", "en")
 PERIOD = "2026-Q3"
 KAZAKH = "әғқңөұүһі"
@@ -51,15 +52,36 @@ def pack_dir(pack_db, tmp_path_factory) -> Path:
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        for lang in LANGS:
-            code = cli.main(["--db", str(pack_db), "brief", "--region", ",".join(REGIONS), "--period", PERIOD,
-                             "--lang", lang, "--out", str(out), "--as-of", AS_OF.isoformat()])
-            assert code == 0
+        # One command for every pack: two worker processes beside the holder, each its own read-only reader.
+        code = cli.main(["--db", str(pack_db), "brief", "--region", ",".join(REGIONS), "--period", PERIOD,
+                         "--lang", ",".join(LANGS), "--out", str(out), "--as-of", AS_OF.isoformat(), "--workers", "2"])
+        assert code == 0
         assert holder.poll() is None, "the other reader was disturbed"
     finally:
         holder.kill()
         holder.wait()
     return out
+
+
+def test_index_links_every_pack_by_region_and_language(pack_dir):
+    index = (pack_dir / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"]+)"', index))
+    expected = {f"{stem(r, lang)}.{fmt}" for r in REGIONS for lang in LANGS for fmt in FORMATS}
+    assert links == expected
+    assert all((pack_dir / name).is_file() for name in links)
+    # In the first language asked (Kazakh): the country's and the regions' names, one row each.
+    assert index.count("<tr>") == 1 + len(REGIONS)
+    assert "Бүкіл Қазақстан" in index and "Атырау облысы" in index and "Ұлытау облысы" in index
+
+
+def test_zip_holds_the_index_and_every_file(pack_dir):
+    archive = pack_dir / f"packs_{PERIOD}.zip"
+    with zipfile.ZipFile(archive) as z:
+        names = set(z.namelist())
+        assert z.testzip() is None
+        assert z.read("index.html") == (pack_dir / "index.html").read_bytes()
+    assert names == {"index.html"} | {f"{stem(r, lang)}.{fmt}" for r in REGIONS for lang in LANGS
+                                      for fmt in FORMATS}
 
 
 def pdf_text(path: Path) -> str:
@@ -69,7 +91,7 @@ def pdf_text(path: Path) -> str:
 def test_every_pack_is_written_in_three_formats(pack_dir):
     for region in REGIONS:
         for lang in LANGS:
-            for fmt in ("pdf", "pptx", "xlsx"):
+            for fmt in FORMATS:
                 path = pack_dir / f"{stem(region, lang)}.{fmt}"
                 assert path.is_file() and path.stat().st_size > 10_000, path.name
 
