@@ -5,9 +5,10 @@ both at once; within one process a file is open with one configuration only (rea
 
 - Readers share one read-only connection per process and file (`reading(path)` yields a cursor on it).
 - A writer (`writer(path)` / `writing(path)`) first *requests* the file: it takes an exclusive `flock` on
-  a sidecar file `<warehouse>.writer`. Every process that holds a read-only connection has a watcher
-  thread that notices the request within POLL seconds, lets its in-flight queries finish (an in-process
-  reader/writer lock) and closes its connection. The writer then opens the file read-write (retrying
+  a sidecar file `<warehouse>.writer` and touches it. Every process that holds a read-only connection has a
+  watcher thread that the kernel wakes at that touch (inotify: no polling while idle; where inotify is
+  missing it looks every POLL seconds), lets its in-flight queries finish (an in-process reader/writer lock)
+  and closes its connection. The writer then opens the file read-write (retrying
   while DuckDB still reports a conflicting lock), writes, closes it (DuckDB checkpoints on close, so no
   WAL is left behind) and releases the request. Readers reopen on their next query and see the new data
   version. No process holds the writer role while idle.
@@ -23,10 +24,14 @@ leaves the others waiting. It is advisory and local to one machine (or one NFS-l
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import fcntl
 import logging
 import os
+import select
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -38,7 +43,7 @@ import duckdb
 from dialogue import db
 
 log = logging.getLogger("dialogue")
-POLL = 0.05             # how often a reader process looks for a write request (seconds)
+POLL = 0.05             # how often a reader process looks for a write request where inotify is missing (s)
 
 
 def write_timeout() -> float:
@@ -105,6 +110,58 @@ class _RWLock:
             self._cond.notify_all()
 
 
+# inotify(7): the events that mean a writer touched the request file, and those that end a watch.
+_IN_MODIFY, _IN_ATTRIB, _IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED = 0x2, 0x4, 0x400, 0x800, 0x8000
+_EVENT = struct.Struct("iIII")  # wd, mask, cookie, len (a name of len bytes follows)
+
+
+class _Bell:
+    """Wakes a reader's watcher when a writer touches the request file: the kernel's inotify, so an idle
+    process spends nothing; where inotify is missing (or the file was replaced), wait() sleeps POLL."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd: int | None = None
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            fd = libc.inotify_init1(os.O_CLOEXEC | os.O_NONBLOCK)
+        except (OSError, AttributeError):
+            return
+        if fd < 0:
+            return
+        mask = _IN_MODIFY | _IN_ATTRIB | _IN_DELETE_SELF | _IN_MOVE_SELF
+        if libc.inotify_add_watch(fd, os.fsencode(path), mask) < 0:
+            os.close(fd)
+            return
+        self.fd = fd
+
+    def wait(self) -> None:
+        """Return after a touch (at once if one came since the last wait), or after POLL without inotify."""
+        if self.fd is None:
+            time.sleep(POLL)
+            return
+        select.select([self.fd], [], [])
+        try:
+            data = os.read(self.fd, 4096)
+        except BlockingIOError:
+            return
+        offset = 0
+        while offset + _EVENT.size <= len(data):
+            _, mask, _, size = _EVENT.unpack_from(data, offset)
+            offset += _EVENT.size + size
+            if mask & (_IN_IGNORED | _IN_DELETE_SELF | _IN_MOVE_SELF):  # the watched file is gone: look instead
+                os.close(self.fd)
+                self.fd = None
+                return
+
+
+def ring(fd: int) -> None:
+    """Touch the request file (held by this writer): the watchers of every reader process wake at once."""
+    try:
+        os.utime(fd)
+    except OSError:   # a file this process may lock but not touch: readers then notice on their own look
+        log.debug("could not touch the write request file", exc_info=True)
+
+
 class _Warehouse:
     """This process's state for one warehouse file."""
 
@@ -119,6 +176,7 @@ class _Warehouse:
         self.watcher: threading.Thread | None = None
         self.probe_fd: int | None = None
         self.probe_lock = threading.Lock()
+        self.bell: _Bell | None = None           # set up with the probe, before the first check for a request
         self.opened = 0                          # how often the shared connection was (re)opened
 
     # -- the cross-process write request -----------------------------------------------------------
@@ -131,6 +189,8 @@ class _Warehouse:
                         self.probe_fd = os.open(request_file(self.path), os.O_RDWR | os.O_CREAT, 0o664)
                     except OSError:
                         return False   # a read-only directory: nobody can request a write there either
+                    # Watched from now on, before this first check: a request made after it rings the bell.
+                    self.bell = _Bell(request_file(self.path))
         try:
             fcntl.flock(self.probe_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError as exc:
@@ -172,11 +232,18 @@ class _Warehouse:
             self.watcher.start()
 
     def _watch(self) -> None:
-        # Gives the file up when another process (or this one) asks for it; idle when nothing is open.
+        # Gives the file up when another process (or this one) asks for it; asleep until a writer rings.
         while True:
-            time.sleep(POLL)
+            if self.bell is None:   # no request file could be made here (a read-only folder): no writer either
+                time.sleep(POLL)
+            else:
+                self.bell.wait()
             try:
-                if self.con is not None and self.write_requested():
+                # Checked under the open lock: a connection being opened is either seen here or opened after
+                # the request (try_open checks for one first), so none is left open past a ring.
+                with self.open_lock:
+                    give_way = self.con is not None and self.write_requested()
+                if give_way:
                     self.lock.acquire_write(None)   # in-flight queries finish first
                     try:
                         self.close_reader()
@@ -292,6 +359,7 @@ def _acquire_request(w: _Warehouse, deadline: float, timeout: float) -> int:
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            ring(fd)
             return fd
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):

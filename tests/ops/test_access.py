@@ -190,3 +190,27 @@ def test_an_edit_that_cannot_get_the_file_says_so_and_keeps_the_form(small_copy,
     with access.reading(small_copy) as cur:
         assert cur.execute("select notes, version from bottleneck where bottleneck_id = ?", [own]).fetchone() == \
             ("typed while a backup runs", version + 1)
+
+
+def _switches(thread_id: int) -> int:
+    """How often a thread of this process has gone to sleep of its own accord (Linux)."""
+    with open(f"/proc/self/task/{thread_id}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("voluntary_ctxt_switches"))
+
+
+def test_an_idle_reader_does_not_poll_and_gives_way_when_a_writer_rings(small_copy):
+    """The watcher of a process holding the file sleeps until a writer asks (no wake-ups while idle), and
+    a writer of another process still gets the file at once."""
+    start = version(small_copy)   # this process now holds a read-only connection, watched
+    opened = access.times_opened(small_copy)
+    watcher = access._get(small_copy).watcher
+    assert watcher is not None and watcher.is_alive()
+    before = _switches(watcher.native_id)
+    time.sleep(1.0)
+    assert _switches(watcher.native_id) - before <= 1, "the watcher woke up while nothing happened"
+    writer = python(WRITER, small_copy, 1)
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    waited = float(out.split()[3])
+    assert waited < 1.0, f"the writer waited {waited} s for an idle reader"
+    assert version(small_copy) == start + 1 and access.times_opened(small_copy) == opened + 1
