@@ -282,7 +282,7 @@ def _pending_migrations(cur) -> bool:
     return row[0] is None or row[0] < latest
 
 
-def _prepare(w: _Warehouse) -> None:
+def _prepare(w: _Warehouse, timeout: float | None = None) -> None:
     """Once per process: create a missing warehouse, or apply the migrations an older one lacks."""
     if w.ready:
         return
@@ -291,7 +291,7 @@ def _prepare(w: _Warehouse) -> None:
             return
         pending = True
         if w.path.is_file():
-            with _read(w, read_timeout()) as cur:
+            with _read(w, read_timeout() if timeout is None else timeout) as cur:
                 pending = _pending_migrations(cur)
         if pending:
             with writer(w.path):
@@ -340,8 +340,9 @@ def reading(path: str | os.PathLike | None = None, timeout: float | None = None)
     seconds (default read_timeout()) of writers holding the file.
     """
     w = _get(path)
-    _prepare(w)
-    with _read(w, read_timeout() if timeout is None else timeout) as cur:
+    timeout = read_timeout() if timeout is None else timeout
+    _prepare(w, timeout)
+    with _read(w, timeout) as cur:
         yield cur
 
 

@@ -10,8 +10,14 @@
   the page's question itself against pandas on the whole table;
 - browser time from navigation to drawn (every chart, table and widget drawn, none still loading its
   code), in headless Chromium, on a first visit and on a return visit (skipped with --no-browser);
+- what a real browser costs the server: Chromium's first visit (a new profile) and its move by sidebar
+  link, per page, in server CPU, against a bare Streamlit page (one title) served the same way and
+  visited by the same browser in the same run; and a process's CPU while idle with a browser connected;
 - a load test: N sessions at once, each opening the landing page and two more, spread over P app
-  processes (as a proxy with sticky sessions would), and the server processes' resident memory after.
+  processes (as a proxy with sticky sessions would), and the server processes' resident memory after;
+- every pack for a Council (the country and each region in kk, ru and en) in one run on every core,
+  against the same packs one by one in one process (skipped with --no-packs);
+- a reader's longest pause while a million-row speed-test file loads in another process.
 It prints a table and, last, one JSON line.
 """
 
@@ -395,6 +401,195 @@ def browser_times(port: int, page_list: list[Page], runs: int = 5) -> dict[str, 
     return out
 
 
+# ---- what a real browser costs the server ---------------------------------------------------------------------
+
+BARE_APP = 'import streamlit as st\nst.title("Bare")\n'
+# A bare Streamlit page served like the app (TCP_NODELAY, headless, no file watcher): the floor of a visit.
+BARE_SERVER = ("import sys\nfrom dialogue import serve\nfrom streamlit.web import cli\nserve.enable_nodelay()\n"
+               "sys.argv = ['streamlit', 'run', *sys.argv[1:]]\nsys.exit(cli.main())\n")
+BARE_DRAWN_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning' && document.querySelector('h1')
+    ? performance.now() : null;
+}"""
+SETTLE_S = 0.5   # after drawn, the messages a browser still sends back (widths, theme, component values)
+
+
+@contextmanager
+def bare_process(folder: Path):
+    """A bare Streamlit page (one title) on a loopback port: (the process, its port)."""
+    import subprocess
+
+    script = folder / "bare.py"
+    script.write_text(BARE_APP)
+    port = serve.free_port()
+    proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(script), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        serve.wait_healthy(proc, port)
+        yield proc, port
+    finally:
+        serve.stop(proc)
+
+
+def _visit(browser, pid: int, url: str, drawn_js: str) -> tuple[float, float, object, object]:
+    """A first visit in a new profile: (server CPU seconds, seconds to drawn, the context, the tab)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    tab = context.new_page()
+    before = cpu_seconds(pid)
+    tab.goto(url)
+    ms = tab.wait_for_function(drawn_js, timeout=120000, polling=20).json_value()
+    time.sleep(SETTLE_S)
+    return cpu_seconds(pid) - before, ms / 1000, context, tab
+
+
+def browser_server_cpu(port: int, pid: int, bare_port: int, bare_pid: int, page_list: list[Page],
+                       runs: int = 5) -> dict:
+    """Server CPU (ms, medians of `runs`) of a browser's first visit and of its move by sidebar link to each
+    page; the bare page's first visit and its time to drawn in the same browser."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {"pages": {}}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=serve.CHROMIUM, args=serve.CHROMIUM_ARGS, headless=True)
+        try:
+            bare_cpu, bare_ms = [], []
+            for i in range(runs + 1):   # the first visit warms the server and is not counted
+                cpu, seconds, context, _ = _visit(browser, bare_pid, f"http://127.0.0.1:{bare_port}/",
+                                                  BARE_DRAWN_JS)
+                context.close()
+                if i:
+                    bare_cpu.append(cpu * 1000)
+                    bare_ms.append(seconds * 1000)
+            out["bare_cpu_ms_first_visit"] = statistics.median(bare_cpu)
+            out["browser_bare_ms"] = statistics.median(bare_ms)
+            for n, page in enumerate(page_list):
+                start = page_list[1 if n == 0 else 0]   # a move comes from another page
+                firsts, moves = [], []
+                for i in range(runs + 1):
+                    cpu, _, context, tab = _visit(browser, pid, f"http://127.0.0.1:{port}/{page.name}?"
+                                                  f"{query_string()}", DRAWN_JS)
+                    if i:
+                        firsts.append(cpu * 1000)
+                    tab.goto(f"http://127.0.0.1:{port}/{start.name}?{query_string()}")
+                    tab.wait_for_function(DRAWN_JS, timeout=120000, polling=20)
+                    time.sleep(SETTLE_S)
+                    before = cpu_seconds(pid)
+                    tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{page.name}"]').first.click()
+                    tab.wait_for_function(f"() => location.pathname === '/{page.name}'", timeout=60000)
+                    tab.wait_for_function(DRAWN_JS, timeout=120000, polling=20)
+                    time.sleep(SETTLE_S)
+                    if i:
+                        moves.append((cpu_seconds(pid) - before) * 1000)
+                    context.close()
+                out["pages"][page.label] = {"cpu_ms_first_visit": statistics.median(firsts),
+                                            "cpu_ms_navigation": statistics.median(moves)}
+        finally:
+            browser.close()
+    return out
+
+
+def idle_cpu_pct(port: int, pid: int, url_path: str, drawn_js: str, seconds: float = 30) -> float:
+    """A process's CPU (% of a core) over `seconds` with one browser tab open on a drawn page, doing nothing."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=serve.CHROMIUM, args=serve.CHROMIUM_ARGS, headless=True)
+        try:
+            tab = browser.new_page()
+            tab.goto(f"http://127.0.0.1:{port}/{url_path}")
+            tab.wait_for_function(drawn_js, timeout=120000, polling=20)
+            time.sleep(5)
+            before = cpu_seconds(pid)
+            time.sleep(seconds)
+            return (cpu_seconds(pid) - before) / seconds * 100
+        finally:
+            browser.close()
+
+
+# ---- every pack for a Council -----------------------------------------------------------------------------------
+
+def council_packs(warehouse: Path) -> dict[str, float]:
+    """Seconds for every pack of a Council (the country and each region in kk, ru and en): in one run on every
+    core with shared questions, and one by one in this process."""
+    import tempfile
+
+    from dialogue import geography, i18n, packs
+    from dialogue.packs import council
+
+    regions = [None, *geography.read_reference("regions.csv").region_code]
+    period = periods.parse(PERIOD)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        council.write_all(warehouse, regions, list(i18n.LANGUAGES), Path(tmp) / "council", period, TODAY)
+        together = time.perf_counter() - started
+        started = time.perf_counter()
+        con = packs.open_read_only(warehouse)
+        try:
+            for lang in i18n.LANGUAGES:
+                packs.write_files(con, regions, period, lang, Path(tmp) / "one_by_one", TODAY)
+        finally:
+            con.close()
+        alone = time.perf_counter() - started
+    return {"packs_council_s": together, "packs_one_by_one_s": alone, "packs_ratio": together / alone}
+
+
+# ---- a load while readers read ------------------------------------------------------------------------------
+
+def speed_test_file(path: Path, rows: int, seed: int = 7) -> Path:
+    """`rows` speed tests of October 2026 on the reference settlements, as an operator would send them."""
+    from dialogue import geography
+
+    rng = np.random.default_rng(seed)
+    katos = np.array(sorted(geography.read_reference("settlements.csv")["kato"]))
+    seconds = rng.integers(0, 30 * 86400, rows).astype("timedelta64[s]")
+    pd.DataFrame({
+        "measured_at": pd.Series(np.datetime64("2026-10-01T00:00:00") + seconds).dt.strftime("%Y-%m-%d %H:%M:%S"),
+        "kato": katos[rng.integers(0, len(katos), rows)],
+        "operator": np.array(["op_a", "op_b", "op_c"])[rng.integers(0, 3, rows)],
+        "technology": np.array(["fixed", "4g", "3g", "5g"])[rng.integers(0, 4, rows)],
+        "download_mbps": np.round(rng.lognormal(3.5, 1, rows), 2).clip(0.1, 2000),
+        "upload_mbps": np.round(rng.lognormal(2.5, 1, rows), 2).clip(0.1, 1000),
+        "latency_ms": np.round(rng.uniform(5, 200, rows), 1),
+        "source": np.array(["crowd", "operator"])[rng.integers(0, 2, rows)],
+    }).to_csv(path, index=False)
+    return path
+
+
+def load_pause(warehouse: Path, rows: int = 1_000_000) -> dict[str, float]:
+    """A reader's longest pause (ms) while a `rows`-row speed-test file loads in another process, on a copy of
+    the warehouse: this process reads in a loop, each read timed from asking to answer."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from dialogue import access
+
+    with tempfile.TemporaryDirectory(dir=warehouse.parent) as tmp:
+        copy = Path(tmp) / "warehouse.duckdb"
+        shutil.copy(warehouse, copy)
+        source = speed_test_file(Path(tmp) / "million.csv", rows)
+        with access.reading(copy) as cur:
+            cur.execute("select count(*) from load_log").fetchall()
+        started = time.perf_counter()
+        load = subprocess.Popen([sys.executable, "-m", "dialogue", "--db", str(copy), "ingest", "speed_tests",
+                                 str(source)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        longest = 0.0
+        while load.poll() is None:
+            asked = time.perf_counter()
+            with access.reading(copy) as cur:
+                cur.execute("select count(*) from load_log").fetchall()
+            longest = max(longest, time.perf_counter() - asked)
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        access.release(copy)
+        if load.returncode != 0:
+            raise RuntimeError(f"the benchmark's load failed with exit code {load.returncode}")
+    return {"load_pause_ms_max": longest * 1000, "load_s": seconds}
+
+
 # ---- the whole run ---------------------------------------------------------------------------------------------
 
 def ensure_warehouse(path: Path, scale: str) -> Path:
@@ -416,7 +611,7 @@ def ensure_warehouse(path: Path, scale: str) -> Path:
 
 
 def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3, warm_runs: int = 10,
-        sessions: int = 30, processes: int = 2, browser: bool = True) -> dict:
+        sessions: int = 30, processes: int = 2, browser: bool = True, council: bool = True) -> dict:
     warehouse = ensure_warehouse(warehouse or ROOT / "data" / f"bench_{scale}.duckdb", scale)
     page_list = pages()
     result: dict = {"scale": scale, "pages": {}}
@@ -441,6 +636,19 @@ def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3,
             for label, (first, back) in browser_times(port, page_list).items():
                 result["pages"][label]["browser_ms"] = first * 1000
                 result["pages"][label]["browser_return_ms"] = back * 1000
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp, bare_process(Path(tmp)) as (bare, bare_port):
+                costs = browser_server_cpu(port, proc.pid, bare_port, bare.pid, page_list)
+                for label, figures in costs.pop("pages").items():
+                    result["pages"][label].update(figures)
+                result.update(costs)
+                for p in result["pages"].values():
+                    p["browser_ratio"] = p["browser_ms"] / result["browser_bare_ms"]
+                    p["first_visit_ratio"] = p["cpu_ms_first_visit"] / result["bare_cpu_ms_first_visit"]
+                    p["navigation_ratio"] = p["cpu_ms_navigation"] / p["cpu_ms_per_view"]
+                result["idle_cpu_pct"] = idle_cpu_pct(port, proc.pid, f"?{query_string()}", DRAWN_JS)
+                result["bare_idle_cpu_pct"] = idle_cpu_pct(bare_port, bare.pid, "", BARE_DRAWN_JS)
         tour = page_list[:3]
         times = asyncio.run(_load_test([p for _, p in procs], sessions, tour))
         result[f"sessions_{sessions}_p95_s"] = percentile(times, 95)
@@ -448,6 +656,9 @@ def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3,
                                "p50_s": percentile(times, 50), "max_s": max(times), "client": "websocket protocol"}
         result[f"rss_mb_{sessions}_sessions"] = sum(rss_mb(p.pid) for p, _ in procs)
     result["sql_vs_pandas"] = ratios
+    result.update(load_pause(warehouse))
+    if council:
+        result.update(council_packs(warehouse))
     return result
 
 
@@ -473,9 +684,24 @@ def print_report(result: dict) -> None:
           f"p50 {lt['p50_s']:.2f} s, p95 {p95:.2f} s, max {lt['max_s']:.2f} s; server RSS {rss:,.0f} MB")
     print("times in ms; browser = navigation to drawn on a first visit (nothing cached), return = on a return "
           "visit;\n×pandas = the pandas way's time / SQL's for the page's main question")
+    if "bare_cpu_ms_first_visit" in result:
+        print(f"\nserver CPU per browser view (ms): {'page':<14}{'first visit':>12}{'×bare':>7}{'move':>8}"
+              f"{'×protocol':>10}{'browser ×bare':>15}")
+        for name, p in result["pages"].items():
+            print(f"{'':<33}{name:<14}{ms(p['cpu_ms_first_visit']):>12}{p['first_visit_ratio']:>7.2f}"
+                  f"{ms(p['cpu_ms_navigation']):>8}{p['navigation_ratio']:>10.2f}{p['browser_ratio']:>15.2f}")
+        print(f"bare Streamlit page: first visit {result['bare_cpu_ms_first_visit']:,.0f} ms of server CPU, drawn in "
+              f"{result['browser_bare_ms']:,.0f} ms; idle with a tab open: app {result['idle_cpu_pct']:.2f} %, "
+              f"bare {result['bare_idle_cpu_pct']:.2f} % of a core")
+    print(f"a reader's longest pause while a 1,000,000-row file loads: {result['load_pause_ms_max']:,.0f} ms "
+          f"(the load took {result['load_s']:.1f} s)")
+    if "packs_council_s" in result:
+        print(f"every pack for a Council (63): {result['packs_council_s']:.0f} s on every core, "
+              f"{result['packs_one_by_one_s']:.0f} s one by one ({result['packs_ratio']:.0%})")
     compact = {k: v for k, v in result.items() if k not in ("load_test", "sql_vs_pandas")}
     compact["pages"] = {name: {k: (round(v, 1) if isinstance(v, float) else v) for k, v in p.items()
                                if k in ("cold_p95_ms", "warm_p95_ms", "cpu_ms_per_view", "browser_ms",
-                                        "browser_return_ms", "pandas_ratio")}
+                                        "browser_return_ms", "pandas_ratio", "cpu_ms_first_visit",
+                                        "cpu_ms_navigation", "browser_ratio")}
                         for name, p in result["pages"].items()}
     print(json.dumps(compact, ensure_ascii=False))

@@ -79,7 +79,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     result = bench.run(scale=args.scale, warehouse=Path(args.db) if args.db else None, cold_runs=args.cold,
                        warm_runs=args.warm, sessions=args.sessions, processes=args.processes,
-                       browser=not args.no_browser)
+                       browser=not args.no_browser, council=not args.no_packs)
     bench.print_report(result)
     return 0
 
@@ -95,11 +95,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate a file and load it whole: exit 0 loaded (or already loaded), 2 rejected, 1 other error."""
     from dialogue import ingest
 
-    # The writer role only for a load (readers of the app pause meanwhile); a check only reads.
     options = {k: v for k, v in (("tile_type", args.tile_type), ("quarter", args.quarter)) if v}
-    with ingest.open_warehouse(args.db, write=not args.check) as con:
-        report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=_say,
-                               load=not args.check, options=options)
+    if args.check:
+        with ingest.open_warehouse(args.db, write=False) as con:
+            report = ingest.ingest(con, args.dataset, args.file, loaded_by=_operator(args), progress=_say,
+                                   load=False, options=options)
+    else:   # checked while the app's readers go on; the writer role only to move the checked rows in
+        report = ingest.load_file(args.db, args.dataset, args.file, loaded_by=_operator(args), progress=_say,
+                                  options=options)
     print(report.text(args.lang))
     print(f"({report.seconds:.1f} s)", file=sys.stderr)
     return 0 if report.accepted else 2
@@ -331,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sessions", type=int, default=30, help="sessions at once in the load test")
     bench.add_argument("--processes", type=int, default=2, help="app processes serving the warehouse")
     bench.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
+    bench.add_argument("--no-packs", action="store_true", help="skip every pack for a Council (minutes)")
     bench.set_defaults(handler=cmd_bench)
     return parser
 

@@ -78,9 +78,10 @@ def upload_form(ctx: Context, user: auth.User | None) -> None:
                                               icon=":material/upload:", key="data_load"):
         with st.spinner(ctx.t("data.loading")):
             try:
-                with access.writer(db.db_path()) as con:   # the writer role for this load only
-                    loaded = ingest.ingest_bytes(con, chosen, upload.getvalue(), upload.name,
-                                                 loaded_by=user.username, user=user, options=options)
+                # Checked again as it loads, the writer role held only to move the checked rows in.
+                with ingest.upload_file(upload.getvalue(), upload.name) as path:
+                    loaded = ingest.load_file(db.db_path(), chosen, path, file_name=upload.name,
+                                              loaded_by=user.username, user=user, options=options)
                 level = "success" if loaded.status == "loaded" else "info" if loaded.accepted else "error"
                 message = f"{ingest.safe_value(loaded.file_name)}: {loaded.summary(ctx.lang)}"
             except (ingest.IngestError, auth.PermissionDenied) as exc:

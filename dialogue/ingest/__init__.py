@@ -8,6 +8,8 @@ validate  types, allowed values, limits, places (KATO codes or coordinates), ope
 tiles     Ookla open-data tiles as published (Parquet or CSV, the whole world): filtered to Kazakhstan, each
           tile in the district that holds its centre, then validated like any file (dialogue.ingest.tiles).
 load      one transaction: load_log row + facts + data version; rollback undoes a load (dialogue.ingest.load).
+          load_file() reads and checks on a reader's cursor and keeps the checked rows in a staging file
+          beside the warehouse, so the writer role (which pauses every reader) is held only for their move.
 report    every finding has row, column, value and reason (dialogue.ingest.report).
 
 Keyed datasets (coverage, complaints, rollout, bottlenecks, survey, speed_tiles): a record whose key is
@@ -36,7 +38,9 @@ from dialogue.ingest.report import MAX_ISSUES, VALUE_CHARS, IngestError, Issue, 
 from dialogue.ingest.tiles import MAX_BYTES as MAX_TILE_BYTES
 
 __all__ = ["MAX_BYTES", "MAX_ISSUES", "MAX_ROWS", "MAX_TILE_BYTES", "MAX_XLSX_UNZIPPED", "PREVIEW_ROWS", "VALUE_CHARS", "IngestError", "Issue", "Progress",
-           "Report", "can_rollback", "check", "ingest", "ingest_bytes", "open_warehouse", "rollback", "safe_value"]
+           "Report", "can_rollback", "check", "ingest", "ingest_bytes", "load_file", "open_warehouse", "rollback",
+           "safe_value", "upload_file"]
+STAGING_PREFIX = ".staging_"   # the folders beside the warehouse that hold a load's checked rows
 
 
 @contextmanager
@@ -64,8 +68,10 @@ def check(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, fil
 
 def ingest(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, loaded_by: str,
            file_name: str | None = None, user: auth.User | None = None, progress: Progress | None = None,
-           load: bool = True, today: date | None = None, options: dict | None = None) -> Report:
+           load: bool = True, today: date | None = None, options: dict | None = None,
+           keep: Path | None = None) -> Report:
     """Read, validate and (if clean and load=True) load a file in one transaction; return the report.
+    With `keep` (and load=False), a clean file's checked rows are written there (Parquet) for load_file().
 
     `user` is the signed-in app user (permission checks, own operator/region); the command line passes
     None and records `loaded_by` as the operator at the terminal. `options` are dataset-specific (tiles:
@@ -94,12 +100,12 @@ def ingest(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, lo
                 if tiles.stage(cur, ds, path, report, *facts):
                     note("validating", {"rows": report.rows})
                     validate.find_issues(cur, ds, report, user, today)
-                    _finish(cur, ds, report, loaded_by, note, load)
+                    _finish(cur, ds, report, loaded_by, note, load, keep)
         elif read.stage(cur, ds, path, report, tmp, read.Limits(MAX_ROWS, MAX_XLSX_UNZIPPED)) \
                 and not already_loaded(cur, report):
             note("validating", {"rows": report.rows})
             validate.validate(cur, ds, report, user, today)
-            _finish(cur, ds, report, loaded_by, note, load)
+            _finish(cur, ds, report, loaded_by, note, load, keep)
     finally:
         cur.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -107,15 +113,82 @@ def ingest(con: duckdb.DuckDBPyConnection, dataset: str, path: str | Path, *, lo
     return report
 
 
-def _finish(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Progress, load: bool) -> None:
+def _finish(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Progress, load: bool,
+            keep: Path | None = None) -> None:
     if report.errors == 0:
         report.status = "valid"
         if load:
             _load.load(cur, ds, report, loaded_by, note)
+        elif keep is not None:
+            # COPY takes no parameter for its file: the path is ours (a folder made by load_file), quoted.
+            cur.execute(f"copy ingest_typed to '{_quoted(keep)}' (format parquet)")
 
 
-def ingest_bytes(con: duckdb.DuckDBPyConnection, dataset: str, data: bytes, file_name: str, **kwargs) -> Report:
-    """ingest() for a file held in memory (an upload): written to a private temporary file first.
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def load_file(warehouse: str | Path | None, dataset: str, path: str | Path, *, loaded_by: str,
+              file_name: str | None = None, user: auth.User | None = None, progress: Progress | None = None,
+              today: date | None = None, options: dict | None = None) -> Report:
+    """Check a file and load it whole, holding the writer role only for the move of its checked rows.
+
+    The file is read, typed and checked on a reader's cursor, so the app's readers (of every process) go on
+    meanwhile; its rows wait in a staging folder beside the warehouse. Then, under the writer role, they are
+    moved in one transaction (load_log row, facts, summaries, data version): every reader pauses for that
+    moment only. If the warehouse changed in between (another load, an edit), the checks that look at it
+    (duplicates, the same file) are not trusted: the file is checked and loaded under the writer role, as
+    ingest() does. A kill at any point leaves the warehouse as it was; a staging folder left by one is
+    removed by the next load."""
+    p = db.db_path(warehouse)
+    if not p.is_file():
+        raise IngestError(f"no warehouse at {p}: build it first (python -m dialogue demo) or pass --db")
+    started = time.perf_counter()
+    _remove_stale_staging(p.parent)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=p.parent))
+    rows = staging / "rows.parquet"
+    kwargs = {"loaded_by": loaded_by, "file_name": file_name, "user": user, "progress": progress, "today": today,
+              "options": options}
+    try:
+        try:
+            with access.reading(p, timeout=access.write_timeout()) as cur:
+                version = db.data_version(cur)
+                report = ingest(cur, dataset, path, load=False, keep=rows, **kwargs)
+        except access.Busy:
+            # Held by a process outside the access layer: the writer's way waits for it and names it.
+            with open_warehouse(p) as con:
+                return ingest(con, dataset, path, **kwargs)
+        if report.status != "valid":
+            return report
+        with open_warehouse(p) as con:
+            cur = con.cursor()
+            try:
+                if db.data_version(cur) != version:
+                    return ingest(cur, dataset, path, **kwargs)
+                # A view: the rows go from the staging file straight into the table, copied once.
+                cur.execute(f"create temp view ingest_typed as select * from read_parquet('{_quoted(rows)}')")
+                _load.load(cur, datasets.get(dataset), report, loaded_by, progress or (lambda stage, info: None))
+            finally:
+                cur.close()
+        report.seconds = time.perf_counter() - started
+        return report
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(folder: Path, older_than_s: float = 6 * 3600) -> None:
+    """Staging folders that a killed load left behind (a live load's folder is younger than any load takes)."""
+    for stale in folder.glob(STAGING_PREFIX + "*"):
+        try:
+            if time.time() - stale.stat().st_mtime > older_than_s:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass
+
+
+@contextmanager
+def upload_file(data: bytes, file_name: str) -> Iterator[Path]:
+    """A file held in memory (an upload), written to a private temporary file for the block.
 
     The user's file name is kept for the report and the load log only, never used as a path.
     """
@@ -123,4 +196,10 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, dataset: str, data: bytes, file
     with tempfile.TemporaryDirectory(prefix="dialogue_upload_") as tmp:
         path = Path(tmp) / ("upload" + (suffix if suffix in (".csv", ".txt", ".tsv", ".xlsx", ".parquet") else ".csv"))
         path.write_bytes(data)
+        yield path
+
+
+def ingest_bytes(con: duckdb.DuckDBPyConnection, dataset: str, data: bytes, file_name: str, **kwargs) -> Report:
+    """ingest() for a file held in memory (an upload)."""
+    with upload_file(data, file_name) as path:
         return ingest(con, dataset, path, file_name=file_name, **kwargs)

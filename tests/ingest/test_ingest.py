@@ -449,23 +449,21 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
             ("rolled_back", "reg.one")
 
 
-# ---- the budget: a million speed tests ----------------------------------------------------------------------
+# ---- a million speed tests (their time is the benchmark's: `make bench` prints load_s) -----------------------
 
 @pytest.mark.slow
-def test_a_million_speed_tests_validate_and_load_within_15_seconds(small_copy, million_speed_tests):
-    path = million_speed_tests
-    con = db.connect(small_copy)
-    try:
-        before = con.execute("select count(*) from speed_test").fetchone()[0]
-        started = time.perf_counter()
-        report = ingest.ingest(con, "speed_tests", path, loaded_by="bench", today=TODAY)
-        elapsed = time.perf_counter() - started
-        assert report.status == "loaded", report.text()
-        assert con.execute("select count(*) from speed_test").fetchone()[0] == before + 1_000_000
-    finally:
-        con.close()
-    print(f"\n1,000,000 speed tests validated and loaded in {elapsed:.1f} s")
-    assert elapsed < 15, f"{elapsed:.1f} s"
+def test_a_million_speed_tests_check_stage_and_load_whole(small_copy, million_speed_tests):
+    with access.reading(small_copy) as cur:
+        before = cur.execute("select count(*) from speed_test").fetchone()[0]
+    started = time.perf_counter()
+    report = ingest.load_file(small_copy, "speed_tests", million_speed_tests, loaded_by="bench", today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert report.status == "loaded", report.text()
+    with access.reading(small_copy) as cur:
+        assert cur.execute("select count(*) from speed_test").fetchone()[0] == before + 1_000_000
+        assert cur.execute("select sum(tests) from speed_test_monthly where scope = 'KZ' and dimension = 'all'"
+                           ).fetchone()[0] == before + 1_000_000, "the monthly summary counts every test"
+    print(f"\n1,000,000 speed tests checked, staged and loaded in {elapsed:.1f} s")
 
 
 @pytest.mark.parametrize("data,blank", [(b"a\nb\n", False), (b"a\nb\n\n\n", False), (b"a\n\nb\n", True),
@@ -477,3 +475,63 @@ def test_empty_lines_before_data_are_found_across_chunks(tmp_path, monkeypatch, 
     path = tmp_path / "f.csv"
     path.write_bytes(data)
     assert ingest.read.scan_csv_bytes(path).inner_blank_lines is blank
+
+
+# ---- a load checks while readers go on, and holds the writer role only to move its rows in --------------------
+
+def _speed_file(tmp_path, n=3000):
+    from tests.conftest import speed_tests_csv
+
+    return speed_tests_csv(tmp_path / "october.csv", n, [VILLAGE, ASTANA_DISTRICT], seed=11)
+
+
+def test_a_load_holds_the_writer_role_only_to_move_its_checked_rows(small_copy, tmp_path):
+    """Reading and checking run with no write requested (every reader goes on); the request comes for the
+    move of the checked rows; no staging folder is left beside the warehouse."""
+    w = access._get(small_copy)
+    requested = {}
+
+    def note(stage, info):
+        requested[stage] = w.write_requested()
+
+    with access.reading(small_copy) as cur:
+        before = snapshot(cur)
+    report = ingest.load_file(small_copy, "speed_tests", _speed_file(tmp_path), loaded_by="tester",
+                              progress=note, today=TODAY)
+    assert report.status == "loaded", report.text()
+    assert requested == {"reading": False, "validating": False, "loading": True, "committed": True}
+    assert not list(small_copy.parent.glob(ingest.STAGING_PREFIX + "*")), "a staging folder was left behind"
+    with access.reading(small_copy) as cur:
+        assert cur.execute("select count(*) from speed_test where load_id = ?", [report.load_id]).fetchone()[0] \
+            == 3000
+        assert snapshot(cur) != before
+    again = ingest.load_file(small_copy, "speed_tests", _speed_file(tmp_path), loaded_by="tester", today=TODAY)
+    assert again.status == "already_loaded" and again.previous_load["load_id"] == report.load_id
+
+
+def test_a_load_is_checked_again_when_the_warehouse_changed_meanwhile(small_copy, tmp_path):
+    """Two files with the same complaint sent at once: the other process's load gets in between this one's
+    check and its move, so the checks that look at the warehouse are redone under the writer role and the
+    key is refused, not doubled."""
+    ours = write(tmp_path / "ours.csv", COMPLAINT_HEADER + f"\nZ-77;2026-10-01;{VILLAGE};op_a;mobile;other;received;;;;;\n")
+    theirs = write(tmp_path / "theirs.csv", COMPLAINT_HEADER +
+                   f"\nZ-77;2026-10-02;{VILLAGE};op_a;mobile;other;received;;;;;\n")
+    w, other = access._get(small_copy), []
+
+    def note(stage, info):
+        if stage == "validating" and not other:   # our check is under way: the other load starts and asks
+            other.append(subprocess.Popen([sys.executable, "-m", "dialogue", "--db", str(small_copy), "ingest",
+                                           "complaints", str(theirs)], cwd=ROOT, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, text=True))
+            deadline = time.monotonic() + 60
+            while not w.write_requested():
+                assert time.monotonic() < deadline and other[0].poll() is None, "the other load never asked"
+                time.sleep(0.05)
+
+    report = ingest.load_file(small_copy, "complaints", ours, loaded_by="tester", progress=note, today=TODAY)
+    out, err = other[0].communicate(timeout=120)
+    assert other[0].returncode == 0 and "loaded" in out, err
+    assert report.status == "rejected", report.text()
+    assert any(i.reason == "duplicate_in_warehouse" for i in report.issues)
+    with access.reading(small_copy) as cur:
+        assert cur.execute("select count(*) from complaint where complaint_id = 'Z-77'").fetchone()[0] == 1
