@@ -477,7 +477,8 @@ def browser_server_cpu(port: int, pid: int, bare_port: int, bare_pid: int, page_
                     tab.wait_for_function(DRAWN_JS, timeout=120000, polling=20)
                     time.sleep(SETTLE_S)
                     before = cpu_seconds(pid)
-                    tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{page.name}"]').first.click()
+                    # The sidebar's page links keep the filters: "quality?period=…" ("?period=…" for /).
+                    tab.locator(f'a[data-testid="stPageLink-NavLink"][href^="{page.name}?"]').first.click()
                     tab.wait_for_function(f"() => location.pathname === '/{page.name}'", timeout=60000)
                     tab.wait_for_function(DRAWN_JS, timeout=120000, polling=20)
                     time.sleep(SETTLE_S)
