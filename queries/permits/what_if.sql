@@ -4,13 +4,15 @@
 --          against what they took ("actual")
 -- grain:   one row per scenario (actual, kept, deemed)
 -- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
--- units:   days from the first request to on air, over the sites on air by the as-of day; over_year_pct
+-- units:   days from the first request to on air, over the sites on air in the 12 months to the as-of day;
+--          over_year_pct
 --          share of those sites over 365 days (0-100); saved_days = actual median - the scenario's median
 with
 sites as (
     select end_to_end_days, kept_saving_days, deemed_saving_days
     from permit_sites(as_of_day($end_date, $as_of_date))
-    where is_on_air and ($region is null or region_code = $region)
+    where is_on_air and on_air_on > as_of_day - interval 12 month
+      and ($region is null or region_code = $region)
 ),
 scenarios as (
     select 'actual' as scenario, 1 as position, end_to_end_days as days from sites
