@@ -30,9 +30,10 @@ with authorities:
         screen.show(permits.authority_days(ctx), "permits_authority_days")
 
 st.divider()
-screen.row([permits.pendency(ctx), permits.distribution(ctx)], widths=[3, 2],
-           keys=["permits_pendency", "permits_distribution"])
+screen.show(permits.pendency(ctx), "permits_pendency")
 screen.show(permits.refusals(ctx), "permits_refusals")
+st.divider()
+screen.show(permits.distribution(ctx), "permits_distribution")
 
 st.divider()
 screen.show(permits.stuck(ctx), "permits_stuck")

@@ -78,8 +78,6 @@ def headline(ctx: Context) -> Section:
         return empty("permits.headline", message="permits.none")
     day = as_of(ctx)
     cards = (
-        Metric(ctx.t("permits.sites_in_process"), ctx.number(row.sites_in_process),
-               help=ctx.t("permits.sites_in_process_help")),
         Metric(ctx.t("permits.past_clock"), ctx.number(row.past_clock), good=False if row.past_clock else None,
                help=ctx.t("permits.past_clock_help")),
         Metric(ctx.t("permits.deemed_candidates"), ctx.number(row.deemed_candidates),
@@ -114,7 +112,7 @@ def stage_days(ctx: Context) -> Section:
                               "applicant": ctx.t("permits.part_applicant_mean")},
                              ctx.lang, horizontal=True, value_format=",.0f", axis_title=ctx.t("permits.axis_days"),
                              colours={"median": charts.PRIMARY, "p90": charts.PALETTE[1], "applicant": charts.PALETTE[2]},
-                             title=title, height=160 + 62 * len(frame))
+                             height=120 + 62 * len(frame))
     slow = frame.sort_values("p90_authority_days", ascending=False).iloc[0]
     returned = frame.sort_values("returned_pct", ascending=False).iloc[0]
     summary = ctx.t("permits.summary_stage_days", stage=slow.label, median=days(ctx, slow.median_authority_days),
@@ -190,8 +188,8 @@ def authority_days(ctx: Context) -> Section:
     fig = charts.grouped_bar(long, "label", "value", "part",
                              {"median": ctx.t("permits.part_median"), "p90": ctx.t("permits.part_p90")}, ctx.lang,
                              horizontal=True, value_format=",.0f", axis_title=ctx.t("permits.axis_days"),
-                             colours={"median": charts.PRIMARY, "p90": charts.PALETTE[1]}, title=title,
-                             height=160 + 52 * len(frame))
+                             colours={"median": charts.PRIMARY, "p90": charts.PALETTE[1]},
+                             height=120 + 52 * len(frame))
     late = frame.sort_values("late_pct", ascending=False).iloc[0]
     summary = ctx.t("permits.summary_authority", who=late.label, late=ctx.unit(late.late_pct, "pct", 0),
                     p90=days(ctx, late.p90_authority_days))
@@ -298,8 +296,8 @@ def distribution(ctx: Context) -> Section:
                                 ctx.t("permits.band_months", start=ctx.number(b), end=ctx.number(b + 1))
                                 for b in frame.band])
     colours = [charts.RAG_COLOURS["red"] if b == 12 else charts.PRIMARY for b in frame.band]
-    fig = charts.bar(frame, "label", "sites", ctx.lang, colours=colours, value_format=",.0f", title=title,
-                     axis_title=ctx.t("permits.axis_sites"), height=380)
+    fig = charts.bar(frame, "label", "sites", ctx.lang, colours=colours, value_format=",.0f",
+                     axis_title=ctx.t("permits.axis_sites"), height=360)
     first = frame.iloc[0]
     share = first.over_year_pct
     cards = (Metric(ctx.t("permits.on_air_12m"), ctx.number(first.total_sites)),
@@ -327,8 +325,8 @@ def what_if(ctx: Context) -> Section:
                       frame.assign(part="p90", value=frame.p90_days)])
     fig = charts.grouped_bar(long, "label", "value", "part",
                              {"median": ctx.t("permits.part_median"), "p90": ctx.t("permits.part_p90")}, ctx.lang,
-                             value_format=",.0f", axis_title=ctx.t("permits.axis_days_e2e"), title=title,
-                             colours={"median": charts.PRIMARY, "p90": charts.PALETTE[1]}, height=420)
+                             value_format=",.0f", axis_title=ctx.t("permits.axis_days_e2e"),
+                             colours={"median": charts.PRIMARY, "p90": charts.PALETTE[1]}, height=380)
     actual, kept, deemed = by.loc["actual"], by.loc["kept"], by.loc["deemed"]
     cards = tuple(
         Metric(ctx.t(f"permits.scenario_{s}"), days(ctx, by.loc[s, "median_days"]),
