@@ -15,7 +15,7 @@ def checks(position: dict[str, int], param: Callable[[str, object], str]) -> lis
     """The cross-row checks of the permits dataset."""
     order = param("permit_stage_order", list(datasets.PERMIT_STAGES))
     typed = "ingest_typed"
-    return [
+    queries = [
         # A decision says what it was; an outcome needs its decision's day.
         f"""select row_no, {position['outcome']} as ord, 'outcome' as column_name, decided_on__raw as value,
                    'outcome_missing' as reason, null as detail
@@ -61,3 +61,5 @@ def checks(position: dict[str, int], param: Callable[[str, object], str]) -> lis
             from {typed} t join sites s using (site_ref)
             where t.region_code is not null""",
     ]
+    # Each a subquery: the checks are joined by UNION ALL, where a WITH may not open a branch.
+    return [f"select * from ({q})" for q in queries]
