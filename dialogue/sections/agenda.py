@@ -18,6 +18,7 @@ from dialogue.sections import (
     bottlenecks,
     complaints,
     empty,
+    permits,
     profile,
     register,
     rollout,
@@ -29,6 +30,8 @@ BELOW_SHOWN = 20
 # The columns of the pages' long tables that a slide has room for.
 DELAYED_COLUMNS = ("item_id", "place", "delay_days", "to_act", "bottleneck_ids")
 OLDEST_COLUMNS = ("bottleneck_id", "kind_label", "age_days", "place", "responsible_label", "rollout_item_id")
+PERMIT_COLUMNS = ("site_ref", "site_age_days", "stage_label", "holder", "past_clock_days", "blocks")
+PERMIT_SITES_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def sections(ctx: Context, item: str, meeting_id: str) -> list[Section]:
         return [profile.rollout(ctx), profile.narrow(rollout.delayed(ctx, None), DELAYED_COLUMNS)]
     if item == "oldest_bottlenecks":
         return [bottlenecks.ages(ctx), profile.narrow(bottlenecks.log(ctx), OLDEST_COLUMNS)]
+    if item == "permits_past_clock":
+        return [profile.narrow(permits.stuck(ctx, sites=PERMIT_SITES_SHOWN), PERMIT_COLUMNS)]
     if item == "actions_due":
         return [register.carried(ctx, meeting_id)]
     if item == "aob":
@@ -137,6 +142,9 @@ def figures(ctx: Context, item: str, meeting_id: str) -> dict[str, float]:
         if item == "oldest_bottlenecks":
             frame = profile.open_bottlenecks(ctx)
             return _numbers(open_bottlenecks=len(frame), overdue_bottlenecks=int(frame.is_overdue.sum()))
+        if item == "permits_past_clock":
+            row = permits.totals(ctx)
+            return _numbers(permits_past_clock=int(row.past_clock), sites_past_clock=int(row.sites_past_clock))
         if item == "actions_due":
             items = ctx.query("meetings/carried_items", meeting_id=meeting_id, limit=register.LIST_LIMIT)
             return _numbers(open_items=len(items), overdue_items=int(items.is_overdue.sum()))

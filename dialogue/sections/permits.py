@@ -170,7 +170,8 @@ def area_days(ctx: Context) -> Section:
                   name="permit_days_by_area", collapsed=ctx.t("permits.table_areas"))
     day = as_of(ctx)
     return Section("permits.area_days", title=title, figure=fig, summary=summary, table=table,
-                   notes=(ctx.t("permits.area_note", date=ctx.date(day)),),
+                   notes=(ctx.t("permits.area_note", date=ctx.date(day)),
+                          *(() if ctx.region else (ctx.t("permits.area_hint"),))),
                    region_click=None if ctx.region else "customdata", source=source(ctx), as_of=day, data=frame)
 
 
@@ -411,3 +412,29 @@ def stuck(ctx: Context, sites: int = STUCK_SITES) -> Section:
     return Section("permits.stuck", title=title, figure=fig, summary=summary, table=table,
                    notes=(ctx.t("permits.stuck_note"),), source=source(ctx), as_of=as_of(ctx),
                    data=held)
+
+
+PROFILE_COLUMNS = ("site_ref", "stage_label", "holder", "past_clock_days", "blocks")
+PROFILE_ROWS = 8
+
+
+@section
+def past_clock(ctx: Context) -> Section:
+    """A region profile's block: the permit stages past the clock, the oldest sites first (the akimat's own desks
+    among them), with what they block."""
+    title = ctx.t("permits.profile_title")
+    row = totals(ctx)
+    if not row.past_clock:
+        return empty("permits.past_clock", title, "permits.profile_none", hint=False)
+    listed = stuck(ctx)
+    cards = (Metric(ctx.t("permits.past_clock"), ctx.number(row.past_clock), good=False),
+             Metric(ctx.t("permits.deemed_candidates"), ctx.number(row.deemed_candidates)))
+    held = listed.data
+    table = listed.table
+    shown = Table(table.frame, {k: v for k, v in table.columns.items() if k in PROFILE_COLUMNS},
+                  formats={k: f for k, f in table.formats.items() if k in PROFILE_COLUMNS}, name="profile_permits",
+                  limit=PROFILE_ROWS, height=38 + 35 * min(len(held), PROFILE_ROWS))
+    summary = ctx.t("permits.profile_summary", past=ctx.number(row.past_clock), sites=ctx.number(row.sites_past_clock),
+                    stage=held.stage_label.iloc[0])
+    return Section("permits.past_clock", title=title, metrics=cards, summary=summary, table=shown, source=source(ctx),
+                   as_of=as_of(ctx), data=held)
