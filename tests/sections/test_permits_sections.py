@@ -182,3 +182,23 @@ def test_the_pack_has_a_permits_chapter_in_every_format(small_con):
                             [c for c in pack.chapters if c.key != "permits"], pack.is_demo, pack.built_on)
     pages = paper.count(b"/Type /Page\n") or paper.count(b"/Type /Page")
     assert pages > (pdf_writer.write(without).count(b"/Type /Page\n") or pdf_writer.write(without).count(b"/Type /Page"))
+
+
+def test_an_action_item_can_name_a_permit_application(con):
+    from dialogue import auth, editing
+    from dialogue.sections import register
+
+    user = auth.User("reg1", "regulator", None, None)
+    meeting_id = meetings.create(con, user, "regional", "KZ-19", date(2026, 11, 14), PERIOD, "en", "Almaty region",
+                                 "Akimat", now=datetime(2026, 11, 14, 10))
+    site = permits.stuck(context(con, "KZ-19", "en")).data.site_ref.iloc[0]
+    action_id = meetings.record_action_item(con, user, meeting_id, "Decide the notice of works", "akimat",
+                                            date(2026, 12, 1), site_ref=site, now=datetime(2026, 11, 14, 11))
+    stored = con.execute("select site_ref, topic from action_item where action_id = ?", [action_id]).fetchone()
+    assert stored == (site, "bottlenecks")
+    items = db.run(con, "meetings/items", meeting_id=meeting_id, as_of_date=AS_OF)
+    ctx = context(con, "KZ-19", "en")
+    assert register._about(ctx, items.iloc[0].to_dict()) == f"{ctx.region_name('KZ-19', short=True)} · permit {site}"
+    with pytest.raises(editing.InvalidChange):
+        meetings.record_action_item(con, user, meeting_id, "No such site", "akimat", date(2026, 12, 1),
+                                    site_ref="SITE-NOPE")
