@@ -8,6 +8,7 @@ import datetime as dt
 
 import duckdb
 import holidays
+import numpy as np
 import pandas as pd
 
 from dialogue import geography
@@ -19,8 +20,14 @@ def calendar(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> pd.Dat
     """One row per day: is_working (weekends, holidays and days off transferred onto weekdays are not; a
     Saturday worked in exchange is), the holiday's name, and the working days up to and including it."""
     kz = holidays.country_holidays("KZ", years=range(first_year, last_year + 1))
-    days = pd.date_range(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), freq="D").date
-    working = [kz.is_working_day(d) for d in days]
+    stamps = pd.date_range(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), freq="D")
+    days = stamps.date
+    # As kz.is_working_day(d) says, for every day at once: a weekend day is worked only when a day off was
+    # moved from it; a weekday is worked unless it is a holiday or a day off moved onto it.
+    off = pd.Series(days).isin(set(kz.keys())).to_numpy()
+    moved_work = pd.Series(days).isin(set(kz.weekend_workdays)).to_numpy()
+    weekend = np.isin(stamps.day_of_week, sorted(kz.weekend))
+    working = (weekend & moved_work) | (~weekend & ~off)
     frame = pd.DataFrame({"day": days, "is_working": working, "holiday": [kz.get(d) for d in days]})
     frame["working_days"] = frame.is_working.astype(int).cumsum()
     return frame

@@ -61,6 +61,9 @@ def _sites(items: pd.DataFrame, bottlenecks: pd.DataFrame, rng: np.random.Genera
     sites = pd.concat([pool[pool.programme == "4g_settlement"].assign(n=1),
                        *(g5.assign(n=k) for k in (1, 2, 3))], ignore_index=True)
     sites = sites.sort_values(["item_id", "n"], kind="stable").reset_index(drop=True)
+    wanted = ["rollout_item_id", "site_ref", "kind", "responsible", "opened_on", "resolved_on"]
+    if not set(wanted) <= set(bottlenecks.columns):     # as_of in the first days: no bottleneck yet
+        bottlenecks = pd.DataFrame({c: pd.Series(dtype=object) for c in wanted})
     held = bottlenecks[bottlenecks.kind.isin(["mast_permit", "land_plot", "power_access"])]
     held = held.assign(stage=[STUCK_STAGE.get((k, r)) for k, r in zip(held.kind, held.responsible)])
     held = held[held.stage.notna()].sort_values(["rollout_item_id", "opened_on"], kind="stable") \
@@ -82,83 +85,85 @@ def _permits(items: pd.DataFrame, bottlenecks: pd.DataFrame, geo, span: _Span, s
     """The rows of the permits dataset: one per round of a stage of each site, as known the day before as_of."""
     rng = _rng(seed, S_PERMIT)
     sites = _sites(items, bottlenecks, rng)
+    n, k = len(sites), len(STAGES)
     districts = geo.districts.set_index("district_kato").name_ru.to_dict()
     centres = geo.regions.set_index("region_code").centre_ru.to_dict()
-    last = span.last
+    # Every draw at once (a site, a stage per column); the loop below only assembles the rows. Days are
+    # counted as integers from 1970-01-01.
+    region = sites.region_code.to_numpy().astype(str)
+    factor = np.tile(pd.Series(region).map(FAST).fillna(1.0).to_numpy()[:, None], (1, k))
+    factor[:, STAGES.index("land_allocation")] *= pd.Series(region).map(LAND_SLOW).fillna(1.0).to_numpy()
+    factor[:, STAGES.index("grid_connection")] *= pd.Series(region).map(GRID_SLOW).fillna(1.0).to_numpy()
+    median = np.array([MEDIAN_DAYS[st] for st in STAGES], float)
+    first = np.maximum(1, np.round(median * factor * np.exp(rng.normal(0, 0.55, (n, k))))).astype(int)
+    returned = rng.random((n, k)) < np.array([RETURN_P[st] for st in STAGES])
+    pause = rng.integers(5, 31, (n, k))
+    second = np.maximum(1, np.round(first * rng.uniform(0.3, 0.7, (n, k)))).astype(int)
+    refused = rng.random((n, k)) < np.array([REFUSE_P.get(st, 0.0) for st in STAGES])
+    pick = rng.integers(0, 2, (n, k))
+    gaps = rng.integers(1, 6, (n, k))
+    gaps[:, STAGES.index("works_notice")] = rng.integers(12, 35, n)   # building, before the power request
+    lead = rng.integers(10, 40, n)
+    epoch = np.datetime64("1970-01-01", "D")
+    day = lambda v: int((_day(v) - epoch).astype(int))  # noqa: E731
+    last, start = day(span.last), day(START)
     rows = []
-    for s in sites.itertuples():
-        region = s.region_code
+    for i, s in enumerate(sites.itertuples()):
         plan = []     # per stage: (authority days of each round, applicant pauses, outcome, note)
-        for stage in STAGES:
-            factor = FAST.get(region, 1.0)
-            if stage == "land_allocation":
-                factor *= LAND_SLOW.get(region, 1.0)
-            if stage == "grid_connection":
-                factor *= GRID_SLOW.get(region, 1.0)
-            first = max(1, round(MEDIAN_DAYS[stage] * factor * np.exp(rng.normal(0, 0.55))))
-            rounds, pauses = [first], []
-            if rng.random() < RETURN_P[stage]:
-                pauses.append(int(rng.integers(5, 31)))
-                rounds.append(max(1, round(first * rng.uniform(0.3, 0.7))))
-            refused = rng.random() < REFUSE_P.get(stage, 0.0)
-            note = str(rng.choice(REFUSAL_NOTES[stage])) if refused else None
-            plan.append((stage, rounds, pauses, "refused" if refused else "approved", note))
-            if refused:
+        for j, stage in enumerate(STAGES):
+            rounds, pauses = ([first[i, j], second[i, j]], [pause[i, j]]) if returned[i, j] else ([first[i, j]], [])
+            note = None
+            if refused[i, j]:
+                reasons = REFUSAL_NOTES[stage]
+                note = reasons[pick[i, j] % len(reasons)]
+            plan.append((stage, rounds, pauses, "refused" if refused[i, j] else "approved", note))
+            if refused[i, j]:
                 break
-        gaps = rng.integers(1, 6, len(plan)).tolist()
-        # Construction between the notice of works and the power request.
-        if len(plan) > 6:
-            gaps[6] = int(rng.integers(12, 35))
         # Where a bottleneck holds the site, its stage runs from just before the bottleneck opened until it
         # was resolved (or is still pending).
         stuck = s.stuck_stage if isinstance(s.stuck_stage, str) else None
-        stuck_i = next((i for i, p in enumerate(plan) if p[0] == stuck), None)
+        stuck_i = next((x for x, p in enumerate(plan) if p[0] == stuck), None)
         if stuck_i is not None:
-            lead = int(rng.integers(10, 40))
-            sub = _day(s.stuck_opened) - np.timedelta64(lead, "D")
-            resolved = _day(s.stuck_resolved) if pd.notna(s.stuck_resolved) else None
-            days = (resolved - sub).astype(int) if resolved is not None else 10**5
+            sub = day(s.stuck_opened) - int(lead[i])
+            held = day(s.stuck_resolved) - sub if pd.notna(s.stuck_resolved) else 10**5
             stage, _, _, outcome, note = plan[stuck_i]
-            plan[stuck_i] = (stage, [max(1, int(days))], [], outcome, note)
-            before = sum(sum(p[1]) + sum(p[2]) + g for p, g in zip(plan[:stuck_i], gaps[:stuck_i]))
-            t0 = sub - np.timedelta64(before, "D")
+            plan[stuck_i] = (stage, [max(1, held)], [], outcome, note)
+            t0 = sub - sum(sum(p[1]) + sum(p[2]) + int(gaps[i, x]) for x, p in enumerate(plan[:stuck_i]))
         else:
-            total = sum(sum(p[1]) + sum(p[2]) + g for p, g in zip(plan, gaps))
-            t0 = _day(s.completion) - np.timedelta64(total, "D")
-        if t0 < np.datetime64(START) or t0 > last:
+            t0 = day(s.completion) - sum(sum(p[1]) + sum(p[2]) + int(gaps[i, x]) for x, p in enumerate(plan))
+        if t0 < start or t0 > last:
             continue
         t = t0
         area = districts.get(s.district_kato) if isinstance(s.district_kato, str) else None
-        for (stage, rounds, pauses, outcome, note), gap in zip(plan, gaps):
-            place = centres.get(region) if stage in REGION_LEVEL or not area else area
+        for x, (stage, rounds, pauses, outcome, note) in enumerate(plan):
+            place = centres.get(s.region_code) if stage in REGION_LEVEL or not area else area
             authority = f"{OFFICES[stage]} — {place}" if stage != "on_air" else OFFICES[stage]
             stop = False
             for r, days in enumerate(rounds):
                 if t > last:
                     stop = True
                     break
-                decided = t + np.timedelta64(int(min(days, 10**4)), "D")
-                returned = r < len(pauses)
-                resub = decided + np.timedelta64(pauses[r], "D") if returned else None
+                decided = t + int(days)
+                is_return = r < len(pauses)
+                resub = decided + int(pauses[r]) if is_return else None
                 known = decided <= last
-                rows.append({
-                    "site_ref": s.site_ref, "operator_code": s.operator_code, "kato": s.kato, "region_code": region,
-                    "district_kato": s.district_kato, "stage": stage, "authority": authority, "submitted_on": t,
-                    "decided_on": decided if known else None,
-                    "outcome": ("returned" if returned else outcome) if known else None,
-                    "resubmitted_on": resub if known and returned and resub <= last else None,
-                    "power_kw": s.power_kw if stage == "power_conditions" else None,
-                    "rollout_item_id": s.item_id,
-                    "note": (RETURN_NOTES[stage] if returned else note) if known else None,
-                    "load_id": load_id})
-                if not known or (returned and resub > last):
+                rows.append((s.site_ref, s.operator_code, s.kato, s.region_code, s.district_kato, stage, authority, t,
+                             decided if known else None, ("returned" if is_return else outcome) if known else None,
+                             resub if known and is_return and resub <= last else None,
+                             s.power_kw if stage == "power_conditions" else None, s.item_id,
+                             (RETURN_NOTES[stage] if is_return else note) if known else None))
+                if not known or (is_return and resub > last):
                     stop = True
                     break
-                t = resub if returned else decided
+                t = resub if is_return else decided
             if stop or outcome == "refused":
                 break
-            t = t + np.timedelta64(int(gap), "D")
-    frame = pd.DataFrame(rows)
+            t += int(gaps[i, x])
+    frame = pd.DataFrame(rows, columns=["site_ref", "operator_code", "kato", "region_code", "district_kato", "stage",
+                                        "authority", "submitted_on", "decided_on", "outcome", "resubmitted_on",
+                                        "power_kw", "rollout_item_id", "note"])
     for col in ("submitted_on", "decided_on", "resubmitted_on"):
-        frame[col] = pd.to_datetime(frame[col]).dt.date if len(frame) else frame.get(col)
-    return frame
+        frame[col] = (epoch + pd.to_numeric(frame[col]).to_numpy(dtype="float64").astype("timedelta64[D]")) \
+            if len(frame) else pd.Series(dtype="datetime64[s]")
+    frame["power_kw"] = frame.power_kw.astype("float64")
+    return frame.assign(load_id=load_id)
