@@ -339,5 +339,8 @@ def timeline(frame: pd.DataFrame, row: str, start: str, end: str, label: str, co
             hovertemplate=f"%{{x|%Y-%m-%d}}<extra>{due_label}</extra>"))
     fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"}, bargap=0.3)
     fig.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed", type="category")
-    fig.update_xaxes(type="date")
+    # Month names in the language (plotly's own date ticks speak English).
+    months = pd.date_range(starts.min().to_period("M").to_timestamp(), ends.max(), freq="MS") if len(frame) else []
+    values, labels = month_ticks([m.date() for m in months], lang, max_ticks=7) if len(months) else ([], [])
+    fig.update_xaxes(type="date", tickvals=values, ticktext=labels)
     return style(fig, lang, title, height or 110 + 42 * len(rows))

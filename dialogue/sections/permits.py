@@ -299,6 +299,8 @@ def distribution(ctx: Context) -> Section:
     colours = [charts.RAG_COLOURS["red"] if b == 12 else charts.PRIMARY for b in frame.band]
     fig = charts.bar(frame, "label", "sites", ctx.lang, colours=colours, value_format=",.0f",
                      axis_title=ctx.t("permits.axis_sites"), height=360)
+    if frame.sites.max() < 8:
+        fig.update_yaxes(dtick=1)   # a few sites: whole numbers on the axis
     first = frame.iloc[0]
     share = first.over_year_pct
     cards = (Metric(ctx.t("permits.on_air_12m"), ctx.number(first.total_sites)),
@@ -331,7 +333,8 @@ def what_if(ctx: Context) -> Section:
     actual, kept, deemed = by.loc["actual"], by.loc["kept"], by.loc["deemed"]
     cards = tuple(
         Metric(ctx.t(f"permits.scenario_{s}"), days(ctx, by.loc[s, "median_days"]),
-               delta=None if s == "actual" else ctx.t("permits.saved", days=days(ctx, by.loc[s, "saved_days"])),
+               delta=ctx.t("permits.baseline") if s == "actual"
+               else ctx.t("permits.saved", days=days(ctx, by.loc[s, "saved_days"])),
                good=None if s == "actual" else bool(by.loc[s, "saved_days"] > 0),
                rising=None if s == "actual" else False,
                note=ctx.t("permits.p90_note", days=days(ctx, by.loc[s, "p90_days"]),

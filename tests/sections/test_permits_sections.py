@@ -92,9 +92,13 @@ def test_stuck_sites_are_oldest_first_and_name_what_they_block(small_con):
     assert held.past_clock.all() and held.rollout_item_id.notna().all()
     # The demo's stuck mast permits are the bottleneck log's open mast permits of the same sites.
     assert held.bottleneck_ids.notna().mean() > 0.5
-    rows = section.figure.data[0]
-    assert set(rows.y) <= {f"{s} · {i18n.fmt_number(a, 'ru')} дн." for s, a in zip(held.site_ref, held.site_age_days)} \
-        | set(rows.y)
+    bars = section.figure.data[0]
+    labels = {f"{s} · {i18n.fmt_number(a, 'ru')} дн." for s, a in zip(held.site_ref, held.site_age_days)}
+    assert set(bars.y) <= labels and len(set(bars.y)) == min(permits.STUCK_SITES, len(held))
+    deadlines = section.figure.data[1]
+    assert len(deadlines.x) > 0 and deadlines.name == i18n.t("permits.deadline_mark", "ru")
+    axis = section.figure.layout.xaxis
+    assert list(axis.ticktext) == [i18n.fmt_month(v, "ru") for v in axis.tickvals]     # months in the language
 
 
 def test_empty_warehouse(empty_db):
