@@ -392,7 +392,7 @@ def stuck(ctx: Context, sites: int = STUCK_SITES) -> Section:
                           hover="hover")
     # One row per site for the list: the stage past the clock, who holds it, what it blocks.
     held = frame[frame.past_clock].sort_values(["site_age_days", "past_clock_days"], ascending=False) \
-        .drop_duplicates("site_ref")
+        .drop_duplicates("site_ref").reset_index(drop=True)
     held = held.assign(
         place=ctx.place_labels(held, "district") if len(held) else [],
         holder=[authority_name(ctx, a) for a in held.authority_kind],

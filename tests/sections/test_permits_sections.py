@@ -131,9 +131,10 @@ def test_permits_past_the_clock_is_an_agenda_item(con):
     ctx = context(con, "KZ-19", "en")
     assert "permits_past_clock" in meetings.AGENDA_ITEMS
     shown = agenda.sections(ctx, "permits_past_clock", meeting_id)
-    assert len(shown) == 1 and shown[0].key == "permits.stuck"
-    assert list(shown[0].table.columns) == list(agenda.PERMIT_COLUMNS)
-    assert len(set(shown[0].figure.data[0].y)) <= agenda.PERMIT_SITES_SHOWN
+    assert [s.key for s in shown] == ["permits.stuck", "permits.stuck_list"]
+    assert shown[0].table is None and len(set(shown[0].figure.data[0].y)) == agenda.PERMIT_SITES_SHOWN
+    assert shown[1].figure is None and list(shown[1].table.columns) == list(agenda.PERMIT_COLUMNS)
+    assert len(shown[1].table.shown()) == agenda.PERMIT_SITES_SHOWN
     numbers = agenda.figures(ctx, "permits_past_clock", meeting_id)
     totals = permits.totals(ctx)
     assert numbers == {"permits_past_clock": float(totals.past_clock), "sites_past_clock": float(totals.sites_past_clock)}
