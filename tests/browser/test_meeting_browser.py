@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dialogue import auth, periods
+from dialogue import auth, meetings, periods
 from tests.conftest import ARTIFACTS
 from tests.servers import open_page, start_server, wait_until_ready
 
@@ -190,7 +190,7 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         page.get_by_role("link", name="Present on the shared screen").click()
         page.wait_for_function("() => location.pathname.endsWith('/present')", timeout=30000)
         settle(page)
-        for _ in range(5):
+        for _ in range(meetings.AGENDA_ITEMS.index("actions_due")):
             page.locator("body").press("PageDown")
             page.wait_for_timeout(300)
             wait_until_ready(page)
