@@ -5,6 +5,7 @@
 -- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   calendar days; applicant = end to end - the authorities' desk time (returns, preparing the next
 --          stage, building, the operator's own stage); over_year_pct 0-100
+--          (medians are whole days, rounded half away from zero as the charts write them)
 with
 sites as (
     select case when $region is null then region_code else coalesce(district_kato, kato) end as area_code,
@@ -14,8 +15,8 @@ sites as (
       and ($region is null or region_code = $region)
 )
 select area_code, count(*) as sites,
-       median(end_to_end_days) as median_days, quantile_cont(end_to_end_days, 0.9) as p90_days,
-       median(authority_days) as median_authority_days, median(applicant_days) as median_applicant_days,
+       round(median(end_to_end_days)) as median_days, quantile_cont(end_to_end_days, 0.9) as p90_days,
+       round(median(authority_days)) as median_authority_days, round(median(applicant_days)) as median_applicant_days,
        quantile_cont(authority_days, 0.9) as p90_authority_days,
        100.0 * count(*) filter (where end_to_end_days > 365) / count(*) as over_year_pct
 from sites

@@ -5,6 +5,7 @@
 -- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   *_days calendar days from submission to decision (desk) and from return to resubmission
 --          (applicant); late_pct = decided past the deadline / decided (0-100); deadline in deadline_unit
+--          (medians are whole days, rounded half away from zero as the charts write them)
 with
 decided as (
     select * from permit_stage_clock(as_of_day($end_date, $as_of_date))
@@ -13,9 +14,9 @@ decided as (
 )
 select s.stage, s.position, s.authority_kind, s.deadline_days, s.day_kind as deadline_unit, s.silence_is_consent,
        count(d.site_ref) as decided,
-       median(d.authority_days) as median_authority_days,
+       round(median(d.authority_days)) as median_authority_days,
        quantile_cont(d.authority_days, 0.9) as p90_authority_days,
-       median(d.applicant_days) as median_applicant_days,
+       round(median(d.applicant_days)) as median_applicant_days,
        quantile_cont(d.applicant_days, 0.9) as p90_applicant_days,
        avg(d.applicant_days) as mean_applicant_days,
        100.0 * count(*) filter (where d.decided_late) / nullif(count(d.site_ref), 0) as late_pct,

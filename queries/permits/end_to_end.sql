@@ -5,6 +5,7 @@
 -- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   sites on air in the 12 months to the as-of day; over_year_pct 0-100 (> 365 days);
 --          waiting_over_year = sites not on air, not refused, whose first request is over 365 days old
+--          (medians are whole days, rounded half away from zero as the charts write them)
 with
 sites as (
     select * from permit_sites(as_of_day($end_date, $as_of_date))
@@ -20,7 +21,7 @@ select b.band, b.band * 30 as from_days, case when b.band < 12 then b.band * 30 
        (select count(*) from done) as total_sites,
        (select 100.0 * count(*) filter (where end_to_end_days > 365) / nullif(count(*), 0) from done)
            as over_year_pct,
-       (select median(end_to_end_days) from done) as median_days,
+       (select round(median(end_to_end_days)) from done) as median_days,
        (select count(*) from sites where not is_on_air and not was_refused and end_to_end_days > 365)
            as waiting_over_year
 from bands b

@@ -6,6 +6,7 @@
 -- params:  $region (null = whole country: every desk; a region: its own desks), $start_date, $end_date (the
 --          period, end exclusive), $as_of_date (today)
 -- units:   counts; median_pending_age_days = as-of day - the pending round's submission (calendar days)
+--          (medians are whole days, rounded half away from zero as the charts write them)
 with
 stages as (
     select *, case when authority_kind in ('akimat', 'architecture', 'construction_control')
@@ -33,7 +34,7 @@ pending as (
            count(*) filter (where state = 'pending') as pending,
            count(*) filter (where past_clock) as past_clock,
            count(*) filter (where deemed_candidate) as deemed_candidates,
-           median(pending_age_days) filter (where state = 'pending') as median_pending_age_days,
+           round(median(pending_age_days) filter (where state = 'pending')) as median_pending_age_days,
            max(pending_age_days) filter (where state = 'pending') as oldest_pending_days
     from stages group by authority_kind, desk_area
 )

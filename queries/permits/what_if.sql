@@ -5,8 +5,8 @@
 -- grain:   one row per scenario (actual, kept, deemed)
 -- params:  $region (null = whole country), $end_date (the period's end, exclusive), $as_of_date (today)
 -- units:   days from the first request to on air, over the sites on air in the 12 months to the as-of day;
---          over_year_pct
---          share of those sites over 365 days (0-100); saved_days = actual median - the scenario's median
+--          over_year_pct share of those sites over 365 days (0-100); saved_days = actual median - the scenario's median
+--          (medians are whole days, rounded half away from zero as the charts write them)
 with
 sites as (
     select end_to_end_days, kept_saving_days, deemed_saving_days
@@ -22,7 +22,7 @@ scenarios as (
     select 'deemed', 3, end_to_end_days - deemed_saving_days from sites
 ),
 figures as (
-    select scenario, position, count(*) as sites, median(days) as median_days,
+    select scenario, position, count(*) as sites, round(median(days)) as median_days,
            quantile_cont(days, 0.9) as p90_days, avg(days) as mean_days,
            100.0 * count(*) filter (where days > 365) / nullif(count(*), 0) as over_year_pct
     from scenarios group by scenario, position

@@ -72,7 +72,7 @@ def test_the_sections_say_the_questions_figures(small_con):
     head = permits.headline(ctx)
     totals = permits.totals(ctx)
     assert head.metrics[0].value == f"{totals.past_clock:,.0f}" and totals.past_clock > 0
-    assert f"**{totals.past_clock:,.0f}** are past their legal deadline" in head.summary
+    assert f"past their legal deadline: **{totals.past_clock:,.0f}**" in head.summary
     dist = permits.distribution(ctx)
     assert dist.data.sites.sum() == dist.data.total_sites.iloc[0] == figures.loc["actual", "sites"]
 
