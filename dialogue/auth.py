@@ -32,6 +32,7 @@ UPLOADERS = {
     "complaints": ALL_DATA_ROLES,
     "rollout": ("operator", *ALL_DATA_ROLES),
     "bottlenecks": ("operator", "akimat", *ALL_DATA_ROLES),
+    "permits": ("operator", "akimat", *ALL_DATA_ROLES),
     "survey": ("atameken", *ALL_DATA_ROLES),
     "speed_tiles": ALL_DATA_ROLES,
 }

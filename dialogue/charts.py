@@ -313,3 +313,34 @@ def count_matrix(frame: pd.DataFrame, label: str, columns: dict, lang: str, titl
     fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
     fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
     return style(fig, lang, title, height or 130 + 30 * len(frame))
+
+
+def timeline(frame: pd.DataFrame, row: str, start: str, end: str, label: str, colour: str, lang: str,
+             due: str | None = None, due_label: str = "", title: str | None = None, height: int | None = None,
+             hover: str | None = None) -> go.Figure:
+    """Bars from a start date to an end date, one row per `row` value (several bars may share a row), coloured
+    per bar; `due` dates drawn as dark marks across the bars (a deadline). Rows top down in frame order."""
+    rows = list(dict.fromkeys(frame[row]))
+    starts = pd.to_datetime(frame[start])
+    ends = pd.to_datetime(frame[end])
+    # Plotly reads a date axis' bar length in milliseconds; a bar of under a day stays visible.
+    lengths = ((ends - starts).dt.days.clip(lower=1) * 86_400_000).tolist()
+    fig = go.Figure(go.Bar(
+        y=frame[row], x=lengths, base=starts.dt.strftime("%Y-%m-%d").tolist(), orientation="h",
+        marker={"color": frame[colour].tolist(), "line": {"width": 1, "color": "white"}}, width=0.6,
+        text=frame[label], textposition="inside", insidetextanchor="middle", textangle=0,
+        hovertext=frame[hover] if hover else frame[label], hoverinfo="text", showlegend=False,
+    ))
+    if due:
+        marks = frame[frame[due].notna()]
+        fig.add_trace(go.Scatter(
+            y=marks[row], x=pd.to_datetime(marks[due]), mode="markers", name=due_label,
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": INK}},
+            hovertemplate=f"%{{x|%Y-%m-%d}}<extra>{due_label}</extra>"))
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"}, bargap=0.3)
+    fig.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed", type="category")
+    # Month names in the language (plotly's own date ticks speak English).
+    months = pd.date_range(starts.min().to_period("M").to_timestamp(), ends.max(), freq="MS") if len(frame) else []
+    values, labels = month_ticks([m.date() for m in months], lang, max_ticks=7) if len(months) else ([], [])
+    fig.update_xaxes(type="date", tickvals=values, ticktext=labels)
+    return style(fig, lang, title, height or 110 + 42 * len(rows))

@@ -67,6 +67,9 @@ def _col(name, type_, required=False, ru=(), kk=(), **kw) -> Column:
     return Column(name, type_, required, aliases_ru=tuple(ru), aliases_kk=tuple(kk), **kw)
 
 
+# The stages of a mast site's permits, in order (data/reference/permit_stages.csv holds their deadlines).
+PERMIT_STAGES = ("land_request", "land_allocation", "sanitary", "apz", "design_approval", "works_notice",
+                 "power_conditions", "grid_connection", "on_air")
 TECHNOLOGIES = ("fixed", "3g", "4g", "5g", "satellite")
 _KATO = dict(ru=("като", "код като"), kk=("әаож", "әаож коды", "като коды"))
 _OPERATOR = dict(ru=("оператор", "оператор связи"), kk=("байланыс операторы",))
@@ -194,6 +197,27 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
              kk=("құрылғы саны",)),
     ), key=("quarter", "tile_type", "quadkey"), uploaded_by=("regulator", "ministry"),
         published_format="ookla_tiles"),
+    # One row per round of a stage of a site's permit application (dialogue.ingest.permits checks the rows of a
+    # site together: stages in order, rounds of a stage not overlapping, one region per site).
+    Dataset("permits", "permit", (
+        _col("site_ref", "id", True, max_length=100, ru=("код площадки", "площадка"), kk=("алаң коды", "алаң")),
+        _col("operator", "operator", True, **_OPERATOR),
+        _col("kato", "kato", True, **_KATO),
+        _col("stage", "choice", True, allowed=PERMIT_STAGES, ru=("этап",), kk=("кезең",)),
+        _col("authority", "text", max_length=200, ru=("орган", "уполномоченный орган"), kk=("орган", "уәкілетті орган")),
+        _col("submitted_on", "date", True, ru=("дата подачи",), kk=("берілген күні",)),
+        _col("decided_on", "date", ru=("дата решения",), kk=("шешім күні",)),
+        _col("outcome", "choice", allowed=("approved", "refused", "returned"), ru=("результат", "решение"),
+             kk=("нәтиже",)),
+        _col("resubmitted_on", "date", ru=("дата повторной подачи",), kk=("қайта берілген күні",)),
+        _col("power_kw", "number", unit="kw", minimum=0.0, maximum=1e6, ru=("мощность, квт", "мощность"),
+             kk=("қуаты, квт", "қуаты")),
+        _col("rollout_item_id", "id", max_length=64, ru=("номер объекта программы",),
+             kk=("бағдарлама нысанының нөмірі",)),
+        _col("note", "text", max_length=2000, multiline=True, ru=("примечание", "причина"), kk=("ескерту", "себебі")),
+    ), key=("site_ref", "stage", "submitted_on"),
+        rules=(Rule("decided_on", "not_before", "submitted_on"), Rule("resubmitted_on", "not_before", "decided_on")),
+        uploaded_by=("operator", "akimat", "ministry")),
 )}
 
 NAMES = tuple(DATASETS)

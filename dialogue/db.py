@@ -25,6 +25,17 @@ DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 # queries/summaries/<name>.sql for a span of months).
 SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly",))}
 
+
+
+def _permit_reference(con: duckdb.DuckDBPyConnection) -> None:
+    from dialogue import permit_reference
+
+    permit_reference.load(con)
+
+
+# Migrations whose tables are filled from Python in the same transaction (the working-day calendar).
+FILLED_AFTER = {12: _permit_reference}
+
 # $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
@@ -76,6 +87,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         with transaction(con):
             con.execute(sql)
+            if version in FILLED_AFTER:     # reference rows a migration's tables need, written from Python
+                FILLED_AFTER[version](con)
             con.execute("insert into schema_version values (?, ?, ?)", [version, name, datetime.now()])
         applied.append(version)
     apply_models(con)

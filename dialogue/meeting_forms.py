@@ -97,7 +97,7 @@ def decision_form(ctx: Context, user: auth.User, row: dict) -> None:
 
 
 def action_form(ctx: Context, user: auth.User, row: dict) -> None:
-    """An action item as it is decided: text, owner, due date, region, bottleneck or programme."""
+    """An action item as it is decided: text, owner, due date, region, bottleneck, programme or permit site."""
     regions = [row["region_code"]] if row["kind"] == "regional" else [None, *ctx.regions().region_code]
     with st.form("mt_action", clear_on_submit=True):
         text = st.text_area(ctx.t("meeting.item_text"), max_chars=editing.TEXT_MAX, key="mt_act_text", height=90)
@@ -108,14 +108,16 @@ def action_form(ctx: Context, user: auth.User, row: dict) -> None:
                             format=date_format(ctx.lang), key="mt_act_due")
         region = c3.selectbox(ctx.t("common.region"), regions, key="mt_act_region",
                               format_func=lambda r: ctx.t("actions.national") if r is None else ctx.region_name(r))
-        c4, c5 = st.columns(2)
+        c4, c5, c6 = st.columns(3)
         bottleneck = c4.text_input(ctx.t("meeting.item_bottleneck"), key="mt_act_bottleneck", max_chars=40,
                                    placeholder="B-00012")
+        site = c6.text_input(ctx.t("meeting.item_site"), key="mt_act_site", max_chars=100, placeholder="SITE-19-0053")
         programme = c5.selectbox(ctx.t("meeting.col_programme"), [None, *meetings.PROGRAMMES], key="mt_act_programme",
                                  format_func=lambda p: "—" if p is None else ctx.t(f"rollout.programme_{p}"))
         if st.form_submit_button(ctx.t("meeting.record_item"), type="primary", key="mt_act_save"):
             ui.write(meetings.record_action_item, user, row["meeting_id"], text, owner, due, region,
-                     bottleneck_id=bottleneck.strip() or None, programme=programme, slot="register",
+                     bottleneck_id=bottleneck.strip() or None, programme=programme, site_ref=site.strip() or None,
+                     slot="register",
                      done=lambda aid: ctx.t("meeting.item_recorded", id=aid))
 
 

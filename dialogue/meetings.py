@@ -19,7 +19,7 @@ from dialogue import auth, db, editing, periods
 KINDS = ("council", "regional")
 # The screens an agenda is built from (dialogue.sections.agenda draws each), in their usual order.
 AGENDA_ITEMS = ("national", "below_threshold", "complaint_spikes", "delayed_rollout", "oldest_bottlenecks",
-                "actions_due", "aob")
+                "permits_past_clock", "actions_due", "aob")
 LANGS = ("kk", "ru", "en")
 PROGRAMMES = ("fibre_village", "last_mile", "4g_settlement", "5g_city", "road_4g", "satellite")
 ATTENDEES_MAX = 60
@@ -203,14 +203,16 @@ def record_decision(con: duckdb.DuckDBPyConnection, user: auth.User | None, meet
 def record_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, meeting_id: str, text: str,
                        owner: str, due_on, region_code: str | None = None, topic: str | None = None,
                        bottleneck_id: str | None = None, programme: str | None = None,
-                       now: datetime | None = None) -> str:
+                       now: datetime | None = None, site_ref: str | None = None) -> str:
     """An action item taken down at an open meeting: text, owner, due date, and what it is about (a region, a
-    bottleneck, a programme); return its id ('A-0123'). Its creation is in the history."""
+    bottleneck, a programme, a permit application by its site); return its id ('A-0123'). Its creation is in the
+    history."""
     values = editing.validate_action_changes({"text": text, "owner": owner, "due_on": due_on})
     if values["due_on"] is None:
         raise editing.InvalidChange("due_on", "required", due_on)
     bottleneck_id = editing.clean_text(bottleneck_id, 40) if bottleneck_id else None
     programme = editing._choice("programme", programme, PROGRAMMES) if programme else None
+    site_ref = editing.clean_text(site_ref, 100) if site_ref else None
     when = now or datetime.now()
     with editing.WRITE_LOCK, db.transaction(con):
         meeting = _open_meeting(con, user, meeting_id)
@@ -223,18 +225,22 @@ def record_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, m
         if bottleneck_id is not None and con.execute("select 1 from bottleneck where bottleneck_id = $b",
                                                      {"b": bottleneck_id}).fetchone() is None:
             raise editing.InvalidChange("bottleneck_id", "not_allowed", bottleneck_id)
-        topic = topic or ("bottlenecks" if bottleneck_id else "rollout" if programme else "quality")
+        if site_ref is not None and con.execute("select 1 from permit where site_ref = $s limit 1",
+                                                {"s": site_ref}).fetchone() is None:
+            raise editing.InvalidChange("site_ref", "not_allowed", site_ref)
+        topic = topic or ("bottlenecks" if bottleneck_id or site_ref else "rollout" if programme else "quality")
         topic = editing._choice("topic", topic, editing.TOPICS)
         last = con.execute("""select coalesce(max(try_cast(substr(action_id, 3) as integer)), 0) from action_item
                               where regexp_full_match(action_id, 'A-[0-9]+')""").fetchone()[0]
         action_id = f"A-{last + 1:04d}"
         con.execute("""insert into action_item (action_id, meeting_id, region_code, topic, text, owner, due_on, status,
-                                                version, updated_at, updated_by, bottleneck_id, programme)
+                                                version, updated_at, updated_by, bottleneck_id, programme,
+                                                site_ref)
                        values ($id, $meeting, $region, $topic, $text, $owner, $due, 'open', 1, $when, $who,
-                               $bottleneck, $programme)""",
+                               $bottleneck, $programme, $site)""",
                     {"id": action_id, "meeting": meeting_id, "region": region, "topic": topic, "text": values["text"],
                      "owner": values["owner"], "due": values["due_on"], "when": when, "who": user.username,
-                     "bottleneck": bottleneck_id, "programme": programme})
+                     "bottleneck": bottleneck_id, "programme": programme, "site": site_ref})
         _event(con, "action_item", action_id, user, when,
                {"status": "open", "text": values["text"], "owner": values["owner"], "due_on": values["due_on"]},
                note=meeting_id)

@@ -24,6 +24,7 @@ from dialogue.demo.bottlenecks import _bottlenecks
 from dialogue.demo.complaints import _complaints
 from dialogue.demo.coverage import _coverage_rows, _coverage_starts, _unit_months
 from dialogue.demo.meetings import _meetings
+from dialogue.demo.permits import _permits
 from dialogue.demo.rollout import _plan_rollout, _rollout_rows
 from dialogue.demo.speed_tests import _speed_tests
 from dialogue.demo.survey import _survey
@@ -31,7 +32,7 @@ from dialogue.demo.tiles import _speed_tiles
 
 TABLES = ("region", "district", "settlement", "operator", "kpi_definition", "kpi_threshold", "load_log",
           "speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "meeting",
-          "action_item", "change_event", "speed_tile")
+          "action_item", "change_event", "speed_tile", "permit")
 
 
 def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int = 20240101,
@@ -74,6 +75,7 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         }
         bottlenecks, b_events = _bottlenecks(items, span, seed, load_ids["bottlenecks"])
         counts["bottlenecks"] = _insert(con, "bottleneck", bottlenecks)
+        counts["permits"] = _insert(con, "permit", _permits(items, bottlenecks, geo, span, seed, load_ids["permits"]))
         meetings, actions, a_events = _meetings(geo, span, seed)
         _insert(con, "meeting", meetings)
         _insert(con, "action_item", actions)

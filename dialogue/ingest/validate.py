@@ -192,6 +192,9 @@ def _checks(ds: datasets.Dataset, user: auth.User | None, today: date, sql: _Sql
                        from ingest_typed t join {ds.table} w on {on}
                        group by t.row_no""")
 
+    if ds.name in ROW_GROUP_CHECKS:      # checks across the rows of one record (a site's permit stages)
+        out += ROW_GROUP_CHECKS[ds.name](position, sql.p)
+
     # An operator uploads only its own rows; an akimat only its own region's.
     if user is not None and user.role == "operator" and "operator" in position:
         own = sql.p("own_operator", user.operator_code or "")
@@ -202,6 +205,16 @@ def _checks(ds: datasets.Dataset, user: auth.User | None, today: date, sql: _Sql
         add(position["kato"], "kato", "kato__raw", "not_your_region",
             f"region_code is not null and region_code <> {own}", own)
     return out
+
+
+def _permit_checks(position: dict[str, int], param) -> list[str]:
+    from dialogue.ingest import permits
+
+    return permits.checks(position, param)
+
+
+# Dataset → its checks across rows, each a SELECT of (row_no, ord, column_name, value, reason, detail).
+ROW_GROUP_CHECKS = {"permits": _permit_checks}
 
 
 def _fmt(x: float) -> str:

@@ -21,6 +21,7 @@ from dialogue.sections import (
     changes,
     complaints,
     overview,
+    permits,
     quality,
     rollout,
 )
@@ -110,6 +111,21 @@ def bottlenecks_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     return chapter
 
 
+def permits_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    # On paper the stuck sites are their list: a timeline's dates do not read back as chart data.
+    return [
+        ("permits.headline", permits.headline),
+        ("permits.what_if", permits.what_if),
+        ("permits.stage_days", permits.stage_days),
+        ("permits.area_days", permits.area_days),
+        ("permits.authority_days", permits.authority_days),
+        ("permits.pendency", permits.pendency),
+        ("permits.refusals", permits.refusals),
+        ("permits.distribution", permits.distribution),
+        ("permits.stuck", lambda c: replace(permits.stuck(c), figure=None)),
+    ]
+
+
 def business_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     return [
         ("business.headline", business.headline),
@@ -130,6 +146,7 @@ CHAPTERS: list[tuple[str, Callable[[Context], list[tuple[str, Builder]]]]] = [
     ("complaints", complaints_chapter),
     ("rollout", rollout_chapter),
     ("bottlenecks", bottlenecks_chapter),
+    ("permits", permits_chapter),
     ("business", business_chapter),
     ("actions", actions_chapter),
 ]
@@ -201,12 +218,13 @@ def file_stem(region: str | None, period_key: str, lang: str) -> str:
 
 # Captions that speak to the screen (hover, click): left out on paper.
 SCREEN_ONLY = ("quality.matrix_hint", "quality.map_hint", "overview.map_hint", "complaints.map_hint",
-               "rollout.map_hint", "bottlenecks.map_hint", "business.map_hint")
+               "rollout.map_hint", "bottlenecks.map_hint", "business.map_hint", "permits.area_hint")
 
 
 # Where a chapter's figures come from, for a section that does not say (paper always does).
 CHAPTER_SOURCES = {"quality": "source.kpis", "complaints": "source.complaints", "rollout": "source.rollout",
-                   "bottlenecks": "source.bottlenecks", "business": "source.survey", "actions": "source.actions"}
+                   "bottlenecks": "source.bottlenecks", "business": "source.survey", "actions": "source.actions",
+                   "permits": "source.permits"}
 
 
 def for_paper(ctx: Context, section: Section, chapter: str = "") -> Section:

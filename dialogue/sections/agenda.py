@@ -5,7 +5,7 @@ was shown, frozen when the meeting closes (minutes are written from it)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from dialogue.sections import (
     bottlenecks,
     complaints,
     empty,
+    permits,
     profile,
     register,
     rollout,
@@ -29,6 +30,8 @@ BELOW_SHOWN = 20
 # The columns of the pages' long tables that a slide has room for.
 DELAYED_COLUMNS = ("item_id", "place", "delay_days", "to_act", "bottleneck_ids")
 OLDEST_COLUMNS = ("bottleneck_id", "kind_label", "age_days", "place", "responsible_label", "rollout_item_id")
+PERMIT_COLUMNS = ("site_ref", "stage_label", "holder", "past_clock_days")
+PERMIT_SITES_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def sections(ctx: Context, item: str, meeting_id: str) -> list[Section]:
         return [profile.rollout(ctx), profile.narrow(rollout.delayed(ctx, None), DELAYED_COLUMNS)]
     if item == "oldest_bottlenecks":
         return [bottlenecks.ages(ctx), profile.narrow(bottlenecks.log(ctx), OLDEST_COLUMNS)]
+    if item == "permits_past_clock":
+        return permit_screen(ctx)
     if item == "actions_due":
         return [register.carried(ctx, meeting_id)]
     if item == "aob":
@@ -80,6 +85,17 @@ def screen(ctx: Context, meeting: dict, index: int, previous_figures: dict | Non
     before = previous_figures if previous_figures is not None else previous_meeting_figures(ctx, meeting)
     return Screen(item, item_title(ctx, item), tuple(sections(ctx, item, meeting["meeting_id"])),
                   change_sentence(ctx, item, figures(ctx, item, meeting["meeting_id"]), before))
+
+
+def permit_screen(ctx: Context) -> list[Section]:
+    """Permits past the clock: the oldest stuck sites as timelines beside the list of the longest past the clock."""
+    stuck = permits.stuck(ctx, sites=PERMIT_SITES_SHOWN)
+    if stuck.figure is None:
+        return [stuck]
+    listed = profile.narrow(stuck, PERMIT_COLUMNS, rows=PERMIT_SITES_SHOWN)
+    return [replace(stuck, table=None, notes=()),
+            replace(listed, key="permits.stuck_list", figure=None, summary=None, notes=(),
+                    title=ctx.t("permits.list_title"))]
 
 
 # ---- the national screen's list of regions below their minimum ---------------------------------------
@@ -137,6 +153,9 @@ def figures(ctx: Context, item: str, meeting_id: str) -> dict[str, float]:
         if item == "oldest_bottlenecks":
             frame = profile.open_bottlenecks(ctx)
             return _numbers(open_bottlenecks=len(frame), overdue_bottlenecks=int(frame.is_overdue.sum()))
+        if item == "permits_past_clock":
+            row = permits.totals(ctx)
+            return _numbers(permits_past_clock=int(row.past_clock), sites_past_clock=int(row.sites_past_clock))
         if item == "actions_due":
             items = ctx.query("meetings/carried_items", meeting_id=meeting_id, limit=register.LIST_LIMIT)
             return _numbers(open_items=len(items), overdue_items=int(items.is_overdue.sum()))

@@ -80,7 +80,7 @@ def _items_table(ctx: Context, items: pd.DataFrame, name: str, with_meeting: boo
 
 
 def _about(ctx: Context, row) -> str:
-    """What an item is about: its region (or 'national'), bottleneck, programme."""
+    """What an item is about: its region (or 'national'), bottleneck, programme, permit application (site)."""
     row = row._asdict() if hasattr(row, "_asdict") else row
     parts = [ctx.region_name(row["region_code"], short=True) if isinstance(row.get("region_code"), str)
              else ctx.t("actions.national")]
@@ -88,6 +88,8 @@ def _about(ctx: Context, row) -> str:
         parts.append(row["bottleneck_id"])
     if isinstance(row.get("programme"), str):
         parts.append(ctx.t(f"rollout.programme_{row['programme']}"))
+    if isinstance(row.get("site_ref"), str):
+        parts.append(ctx.t("meeting.about_site", site=row["site_ref"]))
     return " · ".join(parts)
 
 

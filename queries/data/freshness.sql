@@ -1,6 +1,6 @@
 -- purpose: how fresh each uploaded feed is: last day with data, rows (also in $region), last load, stale or not
 -- grain:   one row per (dataset, source): the speed-test source, else the operator for operators' files
---          (coverage, rollout, bottlenecks), fixed or mobile for speed tiles, else none (complaints,
+--          (coverage, rollout, bottlenecks, permits), fixed or mobile for speed tiles, else none (complaints,
 --          survey); a dataset never loaded: one row
 -- params:  $region (null = every region: region_rows = rows), $as_of_date (today)
 -- units:   rows in records, *_days in days; last_data_day a date (coverage, survey: first day of the month)
@@ -14,7 +14,7 @@ with facts as (
 cadence (dataset, sort_order, stale_after_days, is_register) as (
     values ('speed_tests', 1, 45, false), ('coverage', 2, 75, false), ('complaints', 3, 45, false),
            ('rollout', 4, 45, true), ('bottlenecks', 5, 45, true), ('survey', 6, 135, false),
-           ('speed_tiles', 7, 200, false)
+           ('speed_tiles', 7, 200, false), ('permits', 8, 45, true)
 ),
 by_source as (
     select dataset, source_code, operator_code, count(*) as rows, max(data_day) as last_data_day,

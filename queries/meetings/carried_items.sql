@@ -9,7 +9,7 @@ this as (
     from meeting where meeting_id = $meeting_id
 )
 select a.action_id, a.meeting_id, a.held_on, a.region_code, a.topic, a.text, a.owner, a.due_on, a.status,
-       a.bottleneck_id, a.programme, a.is_overdue, a.overdue_days, a.version, a.updated_at, a.updated_by
+       a.bottleneck_id, a.programme, a.site_ref, a.is_overdue, a.overdue_days, a.version, a.updated_at, a.updated_by
 from this t
 join meeting p on p.kind = t.kind and p.region_code is not distinct from t.region_code
               and (p.held_on < t.held_on or (p.held_on = t.held_on and p.meeting_id < t.meeting_id))

@@ -1,11 +1,13 @@
 -- model:   dataset_record (a view)
 -- purpose: every record of every uploaded dataset, in one shape, for freshness and coverage questions
--- grain:   one row per record (speed test, coverage row, complaint, rollout item, bottleneck, response, tile)
+-- grain:   one row per record (speed test, coverage row, complaint, rollout item, bottleneck, response, tile,
+--          permit round)
 -- units:   record_day .. record_until (exclusive) = the days a record speaks for: its day (measured,
---          received, planned, opened), its month (coverage, survey) or its quarter (speed tiles);
+--          received, planned, opened, submitted), its month (coverage, survey) or its quarter (speed tiles);
 --          data_day = the day its data speaks of (a rollout item's completion, else record_day);
 --          source_code = a speed test's source or a tile's type (fixed/mobile); operator_code where the
---          operator sends the file (coverage, rollout, bottlenecks)
+--          operator sends the file (coverage, rollout, bottlenecks, permits); a permit round's data_day is its
+--          decision (else its submission)
 create or replace view dataset_record as
 select 'speed_tests' as dataset, source as source_code, null::varchar as operator_code, region_code,
        district_kato, measured_at::date as record_day, measured_at::date + 1 as record_until,
@@ -32,4 +34,8 @@ from survey_response
 union all
 select 'speed_tiles', tile_type, null, region_code, district_kato, quarter, (quarter + interval 3 month)::date,
        quarter, load_id
-from speed_tile;
+from speed_tile
+union all
+select 'permits', null, operator_code, region_code, district_kato, submitted_on, submitted_on + 1,
+       coalesce(decided_on, submitted_on), load_id
+from permit;

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dialogue import auth, periods
+from dialogue import auth, meetings, periods
 from tests.conftest import ARTIFACTS
 from tests.servers import open_page, start_server, wait_until_ready
 
@@ -103,24 +103,24 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         page.get_by_role("link", name="Present on the shared screen").click()
         page.wait_for_function("() => location.pathname.endsWith('/present')", timeout=30000)
         settle(page)
-        assert slide_title(page).startswith("1/7")
+        assert slide_title(page).startswith("1/8")
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         body = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p').first
         assert float(body.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 28
         shot(page, "present_1_en")
         seen = [slide_title(page)]
-        for key in ("ArrowRight", "PageDown", "ArrowRight", "PageDown", "ArrowRight", "ArrowRight"):
+        for key in ("ArrowRight", "PageDown", "ArrowRight", "PageDown", "ArrowRight", "PageDown", "ArrowRight"):
             page.locator("body").press(key)
-            page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{len(seen) + 1}/7')",
+            page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{len(seen) + 1}/8')",
                                    timeout=30000)
             settle(page)
             seen.append(slide_title(page))
             shot(page, f"present_{len(seen)}_en")
             assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= 1080 + 2, \
                 f"slide {seen[-1]} scrolls"
-        assert [t.split(" · ")[0] for t in seen] == [f"{i}/7" for i in range(1, 8)]
-        assert "slide=7" in page.url
-        for key, expected in (("PageUp", "6/7"), ("ArrowLeft", "5/7")):
+        assert [t.split(" · ")[0] for t in seen] == [f"{i}/8" for i in range(1, 9)]
+        assert "slide=8" in page.url
+        for key, expected in (("PageUp", "7/8"), ("ArrowLeft", "6/8")):
             page.locator("body").press(key)
             page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{expected}')",
                                    timeout=30000)
@@ -190,7 +190,7 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         page.get_by_role("link", name="Present on the shared screen").click()
         page.wait_for_function("() => location.pathname.endsWith('/present')", timeout=30000)
         settle(page)
-        for _ in range(5):
+        for _ in range(meetings.AGENDA_ITEMS.index("actions_due")):
             page.locator("body").press("PageDown")
             page.wait_for_timeout(300)
             wait_until_ready(page)

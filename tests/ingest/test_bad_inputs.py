@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from dialogue import db, ingest
-from tests.factories import COMPLAINT_HEADER, VILLAGE, snapshot
+from tests.factories import ASTANA_DISTRICT, COMPLAINT_HEADER, VILLAGE, snapshot
 
 SPEED_HEADER = "measured_at,kato,operator,technology,download_mbps,upload_mbps,latency_ms,source"
 SPEED_ROW = f"2026-10-01 10:00,{VILLAGE},op_a,4g,50,10,20,crowd"
@@ -143,6 +143,40 @@ CASES = [
          b"\xef\xbb\xbf" + _text(["period;kato;operator;technology;covered;;", f"12.2023;{VILLAGE};Operator A;4G;1;;",
                                   ";;;;;;", f"2023-12;{VILLAGE};op_b;4g;0;;", ";;;;;;"], end="\r\n"),
          {"loaded"}),
+]
+
+
+# Permit files: each kind of bad row refuses the whole file, the row named. Sites in KZ-23 (VILLAGE) unless said.
+PERMIT_HEADER = "site_ref,operator,kato,stage,authority,submitted_on,decided_on,outcome,resubmitted_on,rollout_item_id,note"
+PERMIT_OK = f"P-OK,op_a,{VILLAGE},land_request,Akimat,2026-03-02,2026-03-10,approved,,,"
+
+
+def _permits(*rows: str) -> bytes:
+    return _text([PERMIT_HEADER, PERMIT_OK, *rows])
+
+
+CASES += [
+    Case("permit_unknown_stage.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},mast_blessing,Akimat,2026-03-02,,,,,"), {(3, "stage", "not_allowed")}),
+    Case("permit_decided_before_submitted.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},land_request,Akimat,2026-05-10,2026-05-01,approved,,,"),
+         {(3, "decided_on", "before_other")}),
+    Case("permit_stages_out_of_order.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},sanitary,SES,2026-02-01,2026-02-10,approved,,,",
+                  f"P-1,op_a,{VILLAGE},land_request,Akimat,2026-03-01,2026-03-05,approved,,,"),
+         {(3, "stage", "stage_out_of_order")}),
+    Case("permit_overlapping_pauses.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},apz,Architecture,2026-04-01,2026-04-06,returned,2026-04-20,,plan missing",
+                  f"P-1,op_a,{VILLAGE},apz,Architecture,2026-04-10,2026-04-25,approved,,,"),
+         {(4, "submitted_on", "overlapping_pause")}),
+    Case("permit_site_in_two_regions.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},land_request,Akimat,2026-03-02,2026-03-06,approved,,,",
+                  f"P-1,op_a,{ASTANA_DISTRICT},land_allocation,Akimat,2026-03-09,,,,,"),
+         {(3, "kato", "site_in_two_regions"), (4, "kato", "site_in_two_regions")}),
+    Case("permit_outcome_without_decision.csv", "permits",
+         _permits(f"P-1,op_a,{VILLAGE},land_request,Akimat,2026-03-02,,approved,,,",
+                  f"P-2,op_a,{VILLAGE},land_request,Akimat,2026-03-02,2026-03-04,approved,2026-03-09,,"),
+         {(3, "decided_on", "decision_missing"), (4, "resubmitted_on", "resubmitted_not_returned")}),
 ]
 
 

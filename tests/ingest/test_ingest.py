@@ -434,18 +434,18 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     assert not at.exception, [e.value for e in at.exception]
     upload = next(s for s in at.selectbox if s.key == "data_upload_dataset")
     assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey",
-                              "Speed tiles (Ookla open data)"]
-    # The seven demo loads, newest first: a regulator may roll back any load, once the box is ticked.
+                              "Speed tiles (Ookla open data)", "Permit applications"]
+    # The eight demo loads, newest first: a regulator may roll back any load, once the box is ticked.
     pick = next(s for s in at.selectbox if s.key.startswith("data_rollback_pick"))
-    assert len(pick.options) == 7 and pick.value == 7
+    assert len(pick.options) == 8 and pick.value == 8
     assert at.button(key="data_rollback").disabled
-    at.checkbox(key="data_rollback_sure_7").check().run()
+    at.checkbox(key="data_rollback_sure_8").check().run()
     at.button(key="data_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Load #7 rolled back" in s.value for s in at.success)
+    assert any("Load #8 rolled back" in s.value for s in at.success)
     with access.reading(small_copy) as con:   # the app's shared connection of this process
-        assert con.execute("select count(*) from speed_tile").fetchone()[0] == 0
-        assert con.execute("select status, rolled_back_by from load_log where load_id = 7").fetchone() == \
+        assert con.execute("select count(*) from permit").fetchone()[0] == 0
+        assert con.execute("select status, rolled_back_by from load_log where load_id = 8").fetchone() == \
             ("rolled_back", "reg.one")
 
 

@@ -107,7 +107,7 @@ def test_regional_dialogue_screens_speak_for_the_region(con):
 
 def test_reordering_the_agenda(con):
     meeting_id = council(con)
-    moved = meetings.move(list(meetings.AGENDA_ITEMS), "actions_due", -5)
+    moved = meetings.move(list(meetings.AGENDA_ITEMS), "actions_due", -meetings.AGENDA_ITEMS.index("actions_due"))
     saved = meetings.set_agenda(con, REGULATOR, meeting_id, moved)
     assert saved["agenda"][0] == "actions_due" and saved["version"] == 2
     with pytest.raises(editing.Conflict):      # two organisers: the second one saw version 1

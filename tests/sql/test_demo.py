@@ -12,7 +12,7 @@ from dialogue import demo
 
 AS_OF = date(2026, 11, 15)
 CUT = datetime(2026, 11, 15)
-FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "speed_tile")
+FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "speed_tile", "permit")
 CONTENT = ("operator", "load_log", *FACTS, "meeting", "action_item", "change_event")
 
 
