@@ -97,6 +97,10 @@ def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key:
             tile(section, link, f"{key}_{i}")
 
 
+# The most a chart of many labelled bars may take on a 1080-pixel shared screen.
+SLIDE_TALL = 680
+
+
 def _big(fig):
     fig = go.Figure(fig)
     fig.update_layout(font={"size": SLIDE_FONT}, title=None, height=min(max(fig.layout.height or 420, 430), SLIDE_CHART),
@@ -105,6 +109,13 @@ def _big(fig):
     fig.update_xaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
     fig.update_yaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
     fig.update_annotations(font_size=SLIDE_FONT - 4, yshift=14)
+    # Horizontal bars name every category (all 20 regions): in large type plotly would skip every other label,
+    # so each gets its tick and the chart the height its labels need.
+    labels = list(dict.fromkeys(y for trace in fig.data if trace.type == "bar" and trace.orientation == "h"
+                                for y in (trace.y if trace.y is not None else ())))
+    if labels:
+        fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=labels, automargin=True)
+        fig.update_layout(height=max(fig.layout.height, min(len(labels) * (SLIDE_FONT + 2) + 100, SLIDE_TALL)))
     return fig
 
 
