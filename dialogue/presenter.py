@@ -74,6 +74,14 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
         st.page_link(path, label=label, icon=":material/arrow_forward:", query_params=params)
 
 
+def doors(intro: str, links: Sequence[tuple[str, str, dict, str]]) -> None:
+    """The landing page's first lines: what the product is for, then its doors side by side as page links
+    (path, label, query parameters, icon) that keep the filters."""
+    st.markdown(intro)
+    for column, (path, label, params, icon) in zip(st.columns(len(links)), links):
+        column.page_link(path, label=label, icon=icon, query_params=params)
+
+
 RAG_TEXT = {"green": "#2E8540", "amber": "#A86B00", "red": "#C8102E"}
 
 
