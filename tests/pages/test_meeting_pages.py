@@ -105,7 +105,8 @@ def test_the_landing_page_says_what_it_is_for_and_opens_three_doors(small_db, mo
     from dialogue import i18n
 
     at = app(small_db, monkeypatch, lang=lang, period="2026-10")
-    assert any(i18n.t("profile.intro", lang)[:40] in m.value for m in at.markdown)
+    intro = i18n.t("profile.intro", lang, app=i18n.t("common.app_title", lang))
+    assert any(intro[:60] in m.value for m in at.markdown) and "{app}" not in intro
     links = [link.proto for link in at.get("page_link")]
 
     def door(key: str, **values):
