@@ -13,7 +13,7 @@ import pandas as pd
 
 from dialogue.demo.base import S_MEETING, SPIKE_REGION, _day, _Geo, _ids, _pick, _rng, _Span, _ts
 
-# topic: (owner, {lang: the item's wording after "<region>: "}).
+# topic: (owner, {lang: the item's wording}); the register names its region beside it.
 ACTIONS = {
     "quality": ("regulator", {
         "ru": ["измерить скорость фиксированных линий там, где тесты ниже 10 Мбит/с, и доложить по районам",
@@ -41,7 +41,7 @@ ACTIONS = {
         "kk": ["бизнес сауалнамасының байланыс сапасы бойынша нәтижелерін ұсыну",
                "баяу байланыс кедергі келтіретін кәсіпорындардың мысалдарын жинау"]}),
 }
-ALL_REGIONS = {"ru": "Все регионы", "kk": "Барлық өңірлер"}
+ALL_REGIONS = {"ru": "Всем регионам", "kk": "Барлық өңірлерге"}
 # Where each topic comes up most: the regions of the demo's stories.
 TOPIC_REGIONS = {"quality": {"KZ-61": 2.0, "KZ-62": 2.0, "KZ-15": 2.0}, "complaints": {"KZ-47": 3.0},
                  "rollout": {"KZ-61": 5.0, "KZ-43": 3.0, "KZ-19": 2.0, "KZ-33": 2.0},
@@ -78,6 +78,10 @@ DIALOGUE_ITEMS = [("bottlenecks", "akimat", "ТОБЖ тораптары үші�
 # The item the Council carries over twice: decided three Councils back, still open and overdue.
 CARRIED = ("bottlenecks", "akimat", "KZ-19", "принять решения по 12 заявкам на разрешения для опор связи, "
            "ожидающим больше года")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _second_tuesday(month: np.datetime64) -> np.datetime64:
@@ -136,7 +140,8 @@ def _meetings(geo: _Geo, span: _Span, seed: int, names: dict[str, dict[str, str]
             weights = [TOPIC_REGIONS[topic].get(c, 1.0) for c in codes]
             region = None if national else codes[_pick(rng, weights, 1)[0]]
             wording = texts["ru"][int(rng.integers(len(texts["ru"])))]
-            text = f"{ALL_REGIONS['ru'] if national else names['ru'][region]}: {wording}"
+            # The register names the region beside the text; a national item says so in its wording.
+            text = _sentence(f"{ALL_REGIONS['ru'].lower()}: {wording}" if national else wording)
             due = meeting.held_on + np.timedelta64(int(rng.integers(30, 62)), "D")
             if meeting.meeting_id == meetings.meeting_id.iloc[-2] and len(held) >= 2:
                 due = meeting.held_on + np.timedelta64(28, "D")  # due before the next Council: some are overdue
@@ -146,13 +151,13 @@ def _meetings(geo: _Geo, span: _Span, seed: int, names: dict[str, dict[str, str]
         if story:
             # Story: the first council after the Mangystau outage asks Operator B to account for it.
             rows.append({"meeting_id": meeting.meeting_id, "held_on": meeting.held_on, "region_code": SPIKE_REGION,
-                         "topic": "complaints", "text": f"{names['ru'][SPIKE_REGION]}: Оператор B — доложить о "
-                         "сбое мобильной связи и компенсации абонентам", "owner": "operator",
+                         "topic": "complaints", "text": "Оператор B — доложить о сбое мобильной связи и "
+                         "компенсации абонентам", "owner": "operator",
                          "due_on": meeting.held_on + np.timedelta64(30, "D"), "u": 0.5, "lag": 21, "recent": True})
         if meeting.meeting_id == carried_meeting:
             topic, owner, region, wording = CARRIED
             rows.append({"meeting_id": meeting.meeting_id, "held_on": meeting.held_on, "region_code": region,
-                         "topic": topic, "text": f"{names['ru'][region]}: {wording}", "owner": owner,
+                         "topic": topic, "text": _sentence(wording), "owner": owner,
                          "due_on": meeting.held_on + np.timedelta64(30, "D"), "u": 0.99, "lag": 0, "recent": True})
     # The regional dialogue, two days after the last Council (when that day has passed).
     dialogue_day = held[-1] + np.timedelta64(2, "D")
@@ -189,7 +194,10 @@ def _meetings(geo: _Geo, span: _Span, seed: int, names: dict[str, dict[str, str]
     a = pd.DataFrame(rows)
     a["action_id"] = _ids("A-", np.arange(1, len(a) + 1), 4)
     overdue = a.due_on.to_numpy() < span.as_of
-    a["status"] = np.where(overdue, np.select([a.u < 0.75, (a.u < 0.82) | ~a.recent], ["done", "dropped"], "open"),
+    # The Council before the last handed out items due before the next one: half of them still open, overdue.
+    second = (a.meeting_id == f"M-{held[-2].astype('datetime64[M]')}").to_numpy() if len(held) >= 2 else False
+    a["status"] = np.where(overdue, np.select([a.u < np.where(second, 0.5, 0.75), (a.u < 0.82) & ~second | ~a.recent],
+                                              ["done", "dropped"], "open"),
                            np.where(a.u < 0.15, "done", "open"))
     created = pd.DataFrame({"entity": "action_item", "entity_id": a.action_id,
                             "changed_at": _day(a.held_on).astype("datetime64[us]") + np.timedelta64(15, "h")

@@ -287,7 +287,7 @@ def test_a_whole_meeting_cycle(con):
     # Some done, some overdue, one carried over twice: open from a Council with two more after it.
     states = dict(con.execute("""select case when status = 'open' and due_on < date '2026-11-15' then 'overdue'
                                              else status end, count(*) from action_item group by 1""").fetchall())
-    assert states["done"] > 10 and states["overdue"] >= 1 and states["open"] >= 3
+    assert states["done"] > 10 and states["overdue"] >= 2 and states["open"] >= 3
     carried = con.execute("""select a.action_id, (select count(*) from meeting m where m.kind = 'council'
                                      and m.status = 'closed' and m.held_on > o.held_on)
                              from action_item a join meeting o using (meeting_id)
