@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dialogue import charts, kpi
+from dialogue import charts, i18n, kpi
 from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, profile, section
 from dialogue.sections import overview as national_kpis
 
@@ -87,7 +87,8 @@ def complaints(a: Context, b: Context) -> Section:
         people = population(ctx)
         for i, r in enumerate(months.sort_values("month").itertuples()):
             rows.append({"side": side, "step": i - len(months) + 1, "complaints": r.complaints,
-                         "per_10k": per_10k(r.complaints, people), "label": a.month(r.month)})
+                         "per_10k": per_10k(r.complaints, people),
+                         "label": i18n.fmt_month(r.month, a.lang)})   # short: twelve fit under the bars
     long = pd.DataFrame(rows)
     same_months = a.period == b.period
     long["x"] = long.label if same_months else [a.t("profile.months_before", count=-s) if s else

@@ -299,7 +299,7 @@ EXAMPLE_REGION = "KZ-23"
 def doors(ctx: Context, params: dict) -> list[tuple[str, str, dict, str]]:
     """(page path, label, query parameters, icon) of each door."""
     if ctx.region is None:
-        region = (ctx.t("profile.door_region", region=ctx.region_name(EXAMPLE_REGION, short=True)),
+        region = (ctx.t("profile.door_region", region=ctx.region_name(EXAMPLE_REGION)),
                   {**params, "region": EXAMPLE_REGION})
     else:
         region = (ctx.t("profile.door_country"), {k: v for k, v in params.items() if k != "region"})
