@@ -106,7 +106,7 @@ def test_the_landing_page_says_what_it_is_for_and_opens_three_doors(small_db, mo
 
     at = app(small_db, monkeypatch, lang=lang, period="2026-10")
     intro = i18n.t("profile.intro", lang, app=i18n.t("common.app_title", lang))
-    assert any(intro[:60] in m.value for m in at.markdown) and "{app}" not in intro
+    assert any(intro[:60] in m.value for m in at.caption) and "{app}" not in intro
     links = [link.proto for link in at.get("page_link")]
 
     def door(key: str, **values):
