@@ -59,3 +59,22 @@ def test_the_shared_screen_names_all_20_regions():
     assert list(big.layout.yaxis.tickvals) == names and list(big.layout.yaxis.ticktext) == names
     # Room for every label in the slide's type: at least one label height per region.
     assert big.layout.height >= 20 * (presenter.SLIDE_FONT - 4)
+
+
+def test_no_fixed_line_anywhere_is_said_plainly(make_ctx):
+    from dataclasses import replace
+
+    from dialogue.sections import business
+
+    ctx = make_ctx("KZ-61", "2026-10", "ru")
+    real = ctx.run
+
+    def without_fixed(name, **params):
+        frame = real(name, **params)
+        if "connection" in frame.columns and "share_pct" in frame.columns:
+            frame = frame.assign(share_pct=frame.share_pct.where(frame.connection != "fixed", 0.0))
+        return frame
+
+    built = business.connections(replace(ctx, run=without_fixed), "firm_size")
+    assert built.summary == i18n.t("business.summary_mix_no_fixed", "ru"), built.summary
+    assert "(0 %)" not in (built.summary or "")
