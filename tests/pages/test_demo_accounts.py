@@ -5,9 +5,11 @@ The users file is never touched."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from dialogue import access, auth, backup, meetings
+from dialogue import access, auth, backup, meetings, ui
 from tests.apps import add, app, open_sign_in, texts
 from tests.ops.test_backup import real_load
 from tests.ops.warehouse_checks import cli, read_fingerprint
@@ -97,7 +99,9 @@ def test_after_one_real_load_no_demo_account_signs_in(small_copy, users_file, tm
     # A crafted call to the auth function, for every role.
     with access.reading(small_copy) as con:
         assert [auth.demo_user(key, con) for key in ROLES] == [None] * 4
-    # The signed-in session loses its rights on its next run (the data version changed).
+    # The signed-in session loses its rights on its next run once the app has read the new data version (it
+    # reads it once per VERSION_SECONDS; every write re-checks at once, see the test below).
+    time.sleep(ui.VERSION_SECONDS + 0.5)
     at.session_state["_auth_demo"] = "regulator"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
