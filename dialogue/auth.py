@@ -45,10 +45,39 @@ class User:
     region_code: str | None = None     # akimat users: their region
     operator_code: str | None = None   # operator users: their operator
     display_name: str | None = None
+    demo: bool = False                 # a demo account: offered on demo data only, never in the users file
 
 
 class PermissionDenied(Exception):
     """A write the user's role does not allow (the message says why, for the UI and the log)."""
+
+
+# ---- demo accounts: one per role, to try the app on demo data ---------------------------------------
+
+DEMO_PREFIX = "demo-"
+# Offered without a password on a warehouse that holds nothing but demo data, and on no other: they live in
+# no users file. The akimat is Turkistan region's (the demo's story of land plots holding fibre back, and its
+# regional dialogue); the operator is Operator A.
+DEMO_ACCOUNTS = {
+    "regulator": User("demo-regulator", "regulator", demo=True),
+    "akimat": User("demo-akimat", "akimat", region_code="KZ-61", demo=True),
+    "operator": User("demo-operator", "operator", operator_code="op_a", demo=True),
+    "atameken": User("demo-atameken", "atameken", demo=True),
+}
+
+
+def demo_accounts_offered(con) -> bool:
+    """Whether the warehouse of this connection (or cursor) holds nothing but demo data: the same test the
+    `demo` command applies before rebuilding (dialogue.backup)."""
+    from dialogue import backup  # storage, imported only where demo accounts are asked for
+    return backup.contents_of(con).demo_data_only
+
+
+def demo_user(key: str, con) -> User | None:
+    """The demo account of a role ('regulator', 'akimat', 'operator', 'atameken') if the warehouse of con holds
+    nothing but demo data, else None."""
+    user = DEMO_ACCOUNTS.get(key)
+    return user if user is not None and demo_accounts_offered(con) else None
 
 
 def can_upload(user: User | None, dataset: str) -> bool:
@@ -145,6 +174,8 @@ def validate_account(username: str, role: str, region_code: str | None, operator
     """Raise ValueError unless the account is well-formed: known role, and the region/operator it needs."""
     if not _USERNAME.match(username):
         raise ValueError(f"invalid username {username!r}: 2-64 of a-z 0-9 . _ @ -, starting with a letter or digit")
+    if username.startswith(DEMO_PREFIX):
+        raise ValueError(f"usernames starting with {DEMO_PREFIX!r} are kept for the demo accounts")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     if role == "akimat":

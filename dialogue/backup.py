@@ -80,6 +80,11 @@ class Contents:
         return True
 
     @property
+    def demo_data_only(self) -> bool:
+        """A demo warehouse holding nothing but demo data: only then are the demo accounts offered."""
+        return self.exists and self.demo_scale is not None and self.demo_only
+
+    @property
     def holds_data(self) -> bool:
         """Anything beyond geography and KPI definitions (demo data included)."""
         return self.exists and bool(self.loads or self.meetings or self.action_items or self.change_events
@@ -127,24 +132,36 @@ def contents(path: str | os.PathLike | None = None, locked: bool = False) -> Con
         return out
     out.exists = True
     with _frozen(p, locked) as con:
-        columns = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = "
-                                             "'warehouse_state' and schema_name = 'main'").fetchall()}
-        if columns:
-            demo_version = "demo_version" if "demo_version" in columns else \
-                "case when demo_scale is not null then 2 end"   # the releases before the column
-            row = con.execute(f"select data_version, demo_scale, {demo_version} from warehouse_state").fetchone()
-            if row:
-                out.data_version, out.demo_scale, out.demo_version = int(row[0]), row[1], row[2]
-        tables = set(table_counts(con))
-        if "load_log" in tables:
-            out.loads = con.execute("select count(*) from load_log").fetchone()[0]
-            out.real_loads = con.execute(
-                """select load_id, dataset, file_name, row_count, loaded_by, status from load_log
-                   where not is_demo order by load_id""").fetchall()
-        for table, attr in (("meeting", "meetings"), ("action_item", "action_items"),
-                            ("change_event", "change_events")):
-            if table in tables:
-                setattr(out, attr, con.execute(f"select count(*) from {table}").fetchone()[0])  # constant names
+        return _read_contents(con, out)
+
+
+def contents_of(con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> Contents:
+    """What the warehouse of an open connection (or cursor) holds: the same test as contents(), read where the
+    caller already reads or writes (the app's shared connection, a writer's)."""
+    return _read_contents(con, Contents(db.db_path(path), exists=True))
+
+
+def _read_contents(con: duckdb.DuckDBPyConnection, out: Contents) -> Contents:
+    columns = {r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = "
+                                         "'warehouse_state' and schema_name = 'main'").fetchall()}
+    if columns:
+        demo_version = "demo_version" if "demo_version" in columns else \
+            "case when demo_scale is not null then 2 end"   # the releases before the column
+        row = con.execute(f"select data_version, demo_scale, {demo_version} from warehouse_state").fetchone()
+        if row:
+            out.data_version, out.demo_scale, out.demo_version = int(row[0]), row[1], row[2]
+    tables = {r[0] for r in con.execute("""select table_name from duckdb_tables()
+                                          where schema_name = 'main' and database_name = current_database()
+                                            and not temporary""").fetchall()}
+    if "load_log" in tables:
+        out.loads = con.execute("select count(*) from load_log").fetchone()[0]
+        out.real_loads = con.execute(
+            """select load_id, dataset, file_name, row_count, loaded_by, status from load_log
+               where not is_demo order by load_id""").fetchall()
+    for table, attr in (("meeting", "meetings"), ("action_item", "action_items"),
+                        ("change_event", "change_events")):
+        if table in tables:
+            setattr(out, attr, con.execute(f"select count(*) from {table}").fetchone()[0])  # constant names
     return out
 
 

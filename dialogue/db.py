@@ -197,6 +197,12 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return row[0] if row else 0
 
 
+def absorb_demo_write(con: duckdb.DuckDBPyConnection) -> None:
+    """A demo account's write, just committed on a warehouse of demo data alone, stays demo data: what `demo`
+    may rebuild without loss (a write by any real account, or any real load, makes the warehouse real)."""
+    con.execute("update warehouse_state set demo_version = data_version where demo_scale is not null")
+
+
 def bump_version(con: duckdb.DuckDBPyConnection, demo_scale: str | None = None, keep_scale: bool = True) -> None:
     """Mark the data as changed (call inside the writing transaction)."""
     # A demo build (keep_scale=False with a scale) also records its data version as demo_version.

@@ -83,6 +83,9 @@ def new_action_item(ctx: Context, user: auth.User, meetings: dict[str, str], cho
     lang = ctx.lang
     with st.expander(ctx.t("actions.new_item"), icon=":material/add_task:", expanded=False):
         ui.flash("create")
+        if not meetings:
+            st.caption(ctx.t("actions.no_open_meeting"))
+            return
         regions = [user.region_code] if user.role == "akimat" else [None, *ctx.regions().region_code]
         with st.form("ac_new", clear_on_submit=True):
             c1, c2 = st.columns(2)

@@ -74,6 +74,14 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
         st.page_link(path, label=label, icon=":material/arrow_forward:", query_params=params)
 
 
+def doors(intro: str, links: Sequence[tuple[str, str, dict, str]]) -> None:
+    """The landing page's first lines: what the product is for, then its doors side by side as page links
+    (path, label, query parameters, icon) that keep the filters."""
+    st.caption(intro)   # small type: the profile's headline row still ends within a 1080-pixel screen
+    for column, (path, label, params, icon) in zip(st.columns(len(links)), links):
+        column.page_link(path, label=label, icon=icon, query_params=params)
+
+
 RAG_TEXT = {"green": "#2E8540", "amber": "#A86B00", "red": "#C8102E"}
 
 
@@ -97,6 +105,10 @@ def tiles(sections: Sequence[tuple[Section, tuple[str, str, dict] | None]], key:
             tile(section, link, f"{key}_{i}")
 
 
+# The most a chart of many labelled bars may take on a 1080-pixel shared screen.
+SLIDE_TALL = 680
+
+
 def _big(fig):
     fig = go.Figure(fig)
     fig.update_layout(font={"size": SLIDE_FONT}, title=None, height=min(max(fig.layout.height or 420, 430), SLIDE_CHART),
@@ -105,6 +117,13 @@ def _big(fig):
     fig.update_xaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
     fig.update_yaxes(tickfont={"size": SLIDE_FONT - 4}, title_font={"size": SLIDE_FONT - 4})
     fig.update_annotations(font_size=SLIDE_FONT - 4, yshift=14)
+    # Horizontal bars name every category (all 20 regions): in large type plotly would skip every other label,
+    # so each gets its tick and the chart the height its labels need.
+    labels = list(dict.fromkeys(y for trace in fig.data if trace.type == "bar" and trace.orientation == "h"
+                                for y in (trace.y if trace.y is not None else ())))
+    if labels:
+        fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=labels, automargin=True)
+        fig.update_layout(height=max(fig.layout.height, min(len(labels) * (SLIDE_FONT + 2) + 100, SLIDE_TALL)))
     return fig
 
 

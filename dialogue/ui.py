@@ -313,6 +313,13 @@ def current_user() -> auth.User | None:
     removed account or a changed role takes effect on the next click.
     """
     try:
+        demo = st.session_state.get("_auth_demo")
+        if demo:
+            # Checked on every run: after a real load or an edit by a real account the demo accounts are gone.
+            user = auth.DEMO_ACCOUNTS.get(demo) if demo_accounts_offered() else None
+            if user is None:
+                st.session_state.pop("_auth_demo", None)
+            return user
         name = st.session_state.get("_auth_username")
         if name:
             return auth.find_user(name)
@@ -323,8 +330,22 @@ def current_user() -> auth.User | None:
     return None
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_offered(warehouse: str, version: int) -> bool:
+    with access.reading(warehouse) as cur:
+        return auth.demo_accounts_offered(cur)
+
+
+def demo_accounts_offered() -> bool:
+    """Whether this warehouse holds nothing but demo data, so that the demo accounts are offered (per data
+    version; a write re-checks it on the writer's connection)."""
+    return _demo_offered(*data_key())
+
+
 def user_label(user: auth.User) -> str:
     """'Aigerim (akimat · Atyrau region)' in the chosen language."""
+    if user.demo:
+        return t("auth.demo_label", role=t(f"auth.demo_who_{user.username.removeprefix(auth.DEMO_PREFIX)}"))
     scope = [t(f"auth.role_{user.role}")]
     if user.region_code:
         scope.append(region_label(user.region_code))
@@ -353,6 +374,19 @@ def _sign_in(name: str, password: str) -> None:
     st.rerun()
 
 
+def _sign_in_demo(key: str) -> None:
+    with access.reading(str(db.db_path())) as cur:
+        user = auth.demo_user(key, cur)
+    if user is None:
+        data_changed()
+        st.error(t("auth.demo_gone"))
+        return
+    st.session_state.pop("_auth_username", None)
+    st.session_state["_auth_demo"] = key
+    log.info("sign-in: demo account %s", user.username)
+    st.rerun()
+
+
 def account_box() -> None:
     """The sidebar's sign-in form, or who is signed in and a sign-out button (app.py calls it)."""
     ss = st.session_state
@@ -360,20 +394,30 @@ def account_box() -> None:
     user = current_user()
     if user is not None:
         st.caption(t("auth.signed_in_as", user=user_label(user)))
+        if user.demo:
+            st.caption(t("auth.demo_note"))
         if st.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:"):
             log.info("sign-out: %s", user.username)
-            if ss.pop("_auth_username", None) is None:
+            if ss.pop("_auth_username", None) is None and ss.pop("_auth_demo", None) is None:
                 st.logout()
             st.rerun()
         return
+    demo = demo_accounts_offered()
     # Built when opened (a rerun): every page of a public dashboard would otherwise build, send and load
     # the code of a form few visitors open. Open from the start when signing in is required, or when an
     # organisation identity has no account here (its warning is inside).
     unmapped = oidc_configured() and bool(st.user.get("is_logged_in"))
-    with st.expander(t("auth.sign_in"), icon=":material/login:", expanded=not auth.public_read() or unmapped,
-                     key="auth_box", on_change="rerun") as box:
+    with st.expander(t("auth.sign_in_or_demo" if demo else "auth.sign_in"), icon=":material/login:",
+                     expanded=not auth.public_read() or unmapped, key="auth_box", on_change="rerun") as box:
         if not box.open:
             return
+        if demo:
+            # Demo data only: one account per role, no password, clearly marked; gone after any real data.
+            st.caption(t("auth.demo_offer"))
+            for key in auth.DEMO_ACCOUNTS:
+                if st.button(t(f"auth.demo_try_{key}"), key=f"auth_demo_{key}", width="stretch",
+                             icon=":material/science:"):
+                    _sign_in_demo(key)
         with st.form("auth_sign_in", clear_on_submit=True, border=False):
             name = st.text_input(t("auth.username"), max_chars=64, key="auth_name", autocomplete="username")
             password = st.text_input(t("auth.password"), type="password", max_chars=256, key="auth_password",
@@ -407,14 +451,19 @@ def write(func, *args, done, slot: str = "main", forget: str | None = None, **kw
     the session key holding the version a form was opened at: dropped after a save or a conflict, so the
     form reopens on the record as it is now (kept after a bad value, to be corrected).
     """
+    demo = getattr(current_user(), "demo", False)
     try:
         # The writer role for this edit only: readers of every app process pause for its milliseconds.
         with access.writer(db.db_path()) as con:
+            if demo and not auth.demo_accounts_offered(con):
+                raise auth.PermissionDenied("demo accounts write only while the warehouse holds demo data alone")
             cur = con.cursor()
             try:
                 result = func(cur, *args, **kwargs)
             finally:
                 cur.close()
+            if demo:
+                db.absorb_demo_write(con)
         outcome, reopen = ("success", done(result) if callable(done) else done), True
     except (editing.Conflict, editing.InvalidChange, editing.NotFound, auth.PermissionDenied) as exc:
         log.warning("edit refused: %s", exc)

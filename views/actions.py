@@ -44,6 +44,6 @@ if len(items):
 # ---- recording decisions during a meeting ------------------------------------------------------------------
 if user is not None and (user.role in auth.ALL_DATA_ROLES or user.role == "akimat"):
     st.subheader(ctx.t("actions.record_heading"))
-    forms.new_action_item(ctx, user, labels, chosen)
+    forms.new_action_item(ctx, user, actions.open_meeting_labels(ctx), chosen)
     if user.role in auth.ALL_DATA_ROLES:
         forms.meeting_form(ctx, user, "ac_meeting_new")

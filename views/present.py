@@ -9,7 +9,7 @@ from dialogue.sections import agenda, register
 
 ctx = screen.context()
 ss, qp = st.session_state, st.query_params
-meeting_id = qp.get("meeting") or ss.get("mt_pick")
+meeting_id = qp.get("meeting") or ss.get("mt_pick") or register.next_meeting(ctx)
 row = register.meeting(ctx, meeting_id)
 if row is None or not row["agenda"]:
     st.title(ctx.t("meeting.present_title"))

@@ -22,5 +22,6 @@ def link(section):
 
 st.title(profile.title(ctx))
 st.caption(f"{ctx.period.label(ctx.lang)} · {ctx.t('profile.subtitle')}")
+presenter.doors(ctx.t("profile.intro", app=ctx.t("common.app_title")), profile.doors(ctx, params))
 presenter.tiles([(s, link(s)) for s in profile.headline_row(ctx)], "profile_row", widths=profile.ROW_WIDTHS)
 presenter.tiles([(s, link(s)) for s in profile.lists(ctx)], "profile_lists")

@@ -23,7 +23,7 @@ from dialogue.demo.base import DATASETS, OPERATORS, SCALES, _insert, _load_geo, 
 from dialogue.demo.bottlenecks import _bottlenecks
 from dialogue.demo.complaints import _complaints
 from dialogue.demo.coverage import _coverage_rows, _coverage_starts, _unit_months
-from dialogue.demo.meetings import _meetings
+from dialogue.demo.meetings import _meetings, freeze, region_names
 from dialogue.demo.permits import _permits
 from dialogue.demo.rollout import _plan_rollout, _rollout_rows
 from dialogue.demo.speed_tests import _speed_tests
@@ -32,7 +32,7 @@ from dialogue.demo.tiles import _speed_tiles
 
 TABLES = ("region", "district", "settlement", "operator", "kpi_definition", "kpi_threshold", "load_log",
           "speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "meeting",
-          "action_item", "change_event", "speed_tile", "permit")
+          "action_item", "change_event", "speed_tile", "permit", "meeting_decision")
 
 
 def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int = 20240101,
@@ -76,9 +76,11 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         bottlenecks, b_events = _bottlenecks(items, span, seed, load_ids["bottlenecks"])
         counts["bottlenecks"] = _insert(con, "bottleneck", bottlenecks)
         counts["permits"] = _insert(con, "permit", _permits(items, bottlenecks, geo, span, seed, load_ids["permits"]))
-        meetings, actions, a_events = _meetings(geo, span, seed)
+        meetings, actions, a_events, decisions = _meetings(geo, span, seed, region_names(con))
         _insert(con, "meeting", meetings)
         _insert(con, "action_item", actions)
+        if len(decisions):
+            _insert(con, "meeting_decision", decisions)
         # Event ids in time order, then the sequence moved past them so later edits continue the numbering.
         events = pd.concat([b_events, a_events], ignore_index=True).sort_values(
             ["changed_at", "entity", "entity_id"], kind="stable").reset_index(drop=True)
@@ -91,6 +93,9 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         db.bump_version(con, demo_scale=scale, keep_scale=False)
         rows = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES}  # constant names
         con.execute("commit")
+        # The closed meetings' records, frozen from the figures just built (the sections read them through
+        # cursors, which see committed rows only); the data version stays that of the build.
+        freeze(con, as_of)
         return rows
     except BaseException:
         try:

@@ -52,6 +52,7 @@ class Chart:
     decimals: int = 1
     value_title: str = ""
     target: tuple[float, str] | None = None          # a horizontal reference line (value, label)
+    marks: Series | None = None                      # bars: a reference mark per category (the speed needed)
     dates: list | None = None                        # line charts: the months behind the categories
     # heatmap: rows × columns of cell text and fill colour
     rows: list[str] = field(default_factory=list)
@@ -176,9 +177,16 @@ def _bars(fig, title: str, lang: str) -> Chart:
         decimals = decimals if decimals is not None else _decimals(trace.texttemplate or trace.hovertemplate)
     percent = any("%" in (t.texttemplate or "") for t in traces) and layout.barmode == "stack"
     value_axis = layout.xaxis if horizontal else layout.yaxis
+    # Reference marks across the bars (charts.reference_marks: the speed firms need), kept on paper too.
+    marks = None
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.mode == "markers" and not horizontal:
+            by_cat = dict(zip(_list(trace.x), _list(trace.y)))
+            marks = Series(plain(trace.name), [_number(by_cat.get(c)) for c in categories], charts.INK,
+                           markers_only=True)
     return Chart("bar", title, [plain(c) for c in categories], series, horizontal=horizontal,
                  stacked=layout.barmode == "stack", percent=percent, decimals=1 if decimals is None else decimals,
-                 value_title=plain(getattr(value_axis.title, "text", None)))
+                 value_title=plain(getattr(value_axis.title, "text", None)), marks=marks)
 
 
 def _lines(fig, title: str, lang: str) -> Chart:

@@ -315,8 +315,13 @@ LEGEND_H = 6.0
 MAX_CHART_H = 225.0  # mm: a chart never runs off its page
 
 
+def _legend_items(chart: Chart) -> list:
+    return [*chart.series, *([chart.marks] if chart.marks is not None else [])]
+
+
 def _legend_height(chart: Chart) -> float:
-    return LEGEND_H * math.ceil(len(chart.series) / 4) if len(chart.series) > 1 and chart.kind != "map" else 0
+    items = _legend_items(chart)
+    return LEGEND_H * math.ceil(len(items) / 4) if len(items) > 1 and chart.kind != "map" else 0
 
 
 def _band(chart: Chart) -> float:
@@ -346,14 +351,20 @@ def draw_chart(doc: _Document, chart: Chart, x: float, y: float, w: float) -> No
 
 
 def _legend(doc: _Document, chart: Chart, x: float, y: float, w: float) -> float:
-    if len(chart.series) < 2:
+    items = _legend_items(chart)
+    if len(items) < 2:
         return y
     doc.set_font(FONT, "", 7)
     col = w / 4
-    for i, s in enumerate(chart.series):
+    for i, s in enumerate(items):
         lx, ly = x + (i % 4) * col, y + (i // 4) * LEGEND_H
         doc.set_fill_color(*rgb(s.colour))
-        if s.line:
+        if s.markers_only and not s.line:   # a bar chart's reference mark
+            doc.set_draw_color(*rgb(s.colour))
+            doc.set_line_width(0.9)
+            doc.line(lx, ly + 2, lx + 5, ly + 2)
+            doc.set_line_width(0.2)
+        elif s.line:
             doc.set_draw_color(*rgb(s.colour))
             doc.set_line_width(0.8)
             doc.line(lx, ly + 2, lx + 5, ly + 2)
@@ -363,7 +374,7 @@ def _legend(doc: _Document, chart: Chart, x: float, y: float, w: float) -> float
         doc.set_text_color(*rgb(charts.INK))
         doc.set_xy(lx + 6, ly)
         doc.cell(col - 7, 4, _fit(doc, s.name, col - 8))
-    return y + LEGEND_H * math.ceil(len(chart.series) / 4)
+    return y + LEGEND_H * math.ceil(len(items) / 4)
 
 
 def _value_ticks(doc: _Document, top: float, percent: bool) -> tuple[float, float]:
@@ -382,6 +393,8 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
     stacked = chart.stacked
     totals = [sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.categories))]
     top = max(totals) if stacked else max((v or 0) for s in chart.series for v in s.values)
+    if chart.marks is not None:
+        top = max([top, *(v for v in chart.marks.values if v is not None)])
     end, step = _value_ticks(doc, top * (1.0 if stacked else 1.12), chart.percent)
     suffix = "%" if chart.percent else ""
     doc.set_line_width(0.15)
@@ -454,6 +467,13 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
                     doc.set_text_color(*rgb(charts.INK))
                     doc.set_xy(left - 3, y + ph - height - 3.4)
                     doc.cell(bw + 6, 3, _fmt(doc, value, chart.decimals), align="C")
+        mark = chart.marks.values[i] if chart.marks is not None else None
+        if mark is not None:
+            my = y + ph - ph * mark / end
+            doc.set_draw_color(*rgb(chart.marks.colour))
+            doc.set_line_width(0.9)
+            doc.line(bx + band * 0.08, my, bx + band * 0.92, my)
+            doc.set_line_width(0.15)
         doc.set_font(FONT, "", 6.3)
         doc.set_text_color(*rgb(charts.INK))
         doc.set_xy(bx, y + ph + 1)

@@ -240,14 +240,24 @@ def number_format(decimals: int) -> str:
 def _native_chart(slide, chart: Chart, lang: str, x, y, w, h) -> None:
     """A PowerPoint chart with its data embedded (right-click → Edit data)."""
     data = CategoryChartData(number_format=number_format(chart.decimals))
-    data.categories = chart.categories
+    # A long monthly line gets a date axis labelled every few months (PowerPoint and LibreOffice both honour a
+    # date axis's major unit; LibreOffice ignores tickLblSkip and printed all 24 months, wrapped in three lines).
+    by_date = chart.kind == "line" and bool(chart.dates) and len(chart.categories) > 12
+    data.categories = list(chart.dates) if by_date else chart.categories
+    if by_date:
+        data.categories.number_format = MONTH_FORMATS.get(lang, MONTH_FORMATS["en"])
     series = list(chart.series)
     for s in series:
         data.add_series(s.name, s.values)
     if chart.target is not None and chart.kind == "line":
         data.add_series(chart.target[1] or "—", [chart.target[0]] * len(chart.categories))
+    marks = chart.marks is not None and chart.kind == "bar" and not chart.horizontal and not chart.stacked
+    if marks:
+        data.add_series(chart.marks.name, chart.marks.values)
     frame = slide.shapes.add_chart(_chart_type(chart), x, y, w, h, data)
     c = frame.chart
+    if marks:
+        _marks_as_line(c, chart.marks)
     c.has_title = False  # the slide's headline says it
     c.font.size = Pt(11)
     c.font.name = FONT
@@ -299,7 +309,9 @@ def _native_chart(slide, chart: Chart, lang: str, x, y, w, h) -> None:
         c.category_axis.reverse_order = True  # the first category on top, as on screen
     if chart.kind == "bar" and not chart.percent:
         c.value_axis.minimum_scale = 0
-    if chart.kind == "line" and len(chart.categories) > 12:
+    if by_date:
+        _month_axis(c.category_axis, math.ceil(len(chart.categories) / 8))
+    elif chart.kind == "line" and len(chart.categories) > 12:
         _skip_labels(c.category_axis, math.ceil(len(chart.categories) / 8))
     c.value_axis.has_major_gridlines = True
     c.value_axis.major_gridlines.format.line.color.rgb = colour(charts.GRID)
@@ -311,6 +323,73 @@ def _native_chart(slide, chart: Chart, lang: str, x, y, w, h) -> None:
         c.value_axis.has_title = True
         c.value_axis.axis_title.text_frame.text = chart.value_title
         c.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
+
+
+# Month labels in the pack's language (the locale prefix picks the month names).
+MONTH_FORMATS = {"kk": "[$-43F]MMM YYYY", "ru": "[$-419]MMM YYYY", "en": "[$-409]MMM YYYY"}
+
+
+def _month_axis(axis, every: int) -> None:
+    """A date axis of months, labelled every n-th month."""
+    from pptx.oxml.ns import qn
+
+    element = axis._element
+    fmt = element.find(qn("c:numFmt"))
+    if fmt is not None:
+        fmt.set("sourceLinked", "0")
+    base = element.find(qn("c:baseTimeUnit"))
+    if base is None:
+        return
+    base.set("val", "months")
+    for tag in ("c:majorUnit", "c:majorTimeUnit"):
+        for old in element.findall(qn(tag)):
+            element.remove(old)
+    unit = _xml(f'<c:majorUnit xmlns:c="{_C}" val="{every}"/>')
+    base.addnext(unit)
+    unit.addnext(_xml(f'<c:majorTimeUnit xmlns:c="{_C}" val="months"/>'))
+
+
+def _marks_as_line(c, marks) -> None:
+    """Move the last bar series (the reference marks, e.g. the speed firms need) into a line chart on the same
+    axes, drawn as dashes without a line, as the screen draws them. python-pptx writes bar charts only, so the
+    series is moved in the chart's XML: its data stays in the embedded workbook."""
+    from pptx.oxml.ns import qn
+
+    bar = c.plots[0]._element
+    ser = bar.findall(qn("c:ser"))[-1]
+    bar.remove(ser)
+    for tag in ("c:invertIfNegative", "c:dLbls"):
+        for old in ser.findall(qn(tag)):
+            ser.remove(old)
+    hex_colour = marks.colour.lstrip("#")[:6].upper()
+    props = ser.makeelement(qn("c:spPr"), {})
+    props.append(_xml(f'<a:ln xmlns:a="{_A}"><a:noFill/></a:ln>'))
+    for old in ser.findall(qn("c:spPr")):
+        ser.remove(old)
+    marker = _xml(f'<c:marker xmlns:c="{_C}" xmlns:a="{_A}"><c:symbol val="dash"/><c:size val="20"/>'
+                  f'<c:spPr><a:solidFill><a:srgbClr val="{hex_colour}"/></a:solidFill>'
+                  f'<a:ln w="19050"><a:solidFill><a:srgbClr val="{hex_colour}"/></a:solidFill></a:ln></c:spPr>'
+                  '</c:marker>')
+    tx = ser.find(qn("c:tx"))
+    (tx if tx is not None else ser.find(qn("c:order"))).addnext(props)
+    props.addnext(marker)
+    ser.append(_xml(f'<c:smooth xmlns:c="{_C}" val="0"/>'))
+    line = _xml(f'<c:lineChart xmlns:c="{_C}"><c:grouping val="standard"/><c:varyColors val="0"/></c:lineChart>')
+    line.append(ser)
+    line.append(_xml(f'<c:marker xmlns:c="{_C}" val="1"/>'))
+    for ax in bar.findall(qn("c:axId")):
+        line.append(_xml(f'<c:axId xmlns:c="{_C}" val="{ax.get("val")}"/>'))
+    bar.addnext(line)
+
+
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _xml(text: str):
+    from pptx.oxml import parse_xml
+
+    return parse_xml(text)
 
 
 def _skip_labels(axis, every: int) -> None:

@@ -143,6 +143,11 @@ def _chart_block(book: _Book, ws, chart: Chart, sheet: str) -> int:
         for i, value in enumerate(s.values):
             book.cell(ws, first + i, j, value, chart.decimals)
     columns = len(series) + 1
+    if chart.marks is not None:   # the reference marks beside the bars' figures
+        ws.write_string(HEADER_ROW, columns, chart.marks.name, book.header)
+        for i, value in enumerate(chart.marks.values):
+            book.cell(ws, first + i, columns, value, 0)
+        columns += 1
     if chart.target is not None and chart.kind == "line":
         ws.write_string(HEADER_ROW, columns, chart.target[1] or "—", book.header)
         for i in range(n):
@@ -176,12 +181,20 @@ def _chart_block(book: _Book, ws, chart: Chart, sheet: str) -> int:
         if chart.stacked:
             spec["overlap"] = 100
         xl.add_series(spec)
+    if chart.marks is not None:
+        marks = book.wb.add_chart({"type": "line"})
+        column = len(series) + 1
+        marks.add_series({"name": [sheet, HEADER_ROW, column], "categories": categories,
+                          "values": [sheet, first, column, first + n - 1, column], "line": {"none": True},
+                          "marker": {"type": "long_dash", "size": 14, "border": {"color": chart.marks.colour, "width": 2.5},
+                                     "fill": {"color": chart.marks.colour}}})
+        xl.combine(marks)
     if chart.target is not None and chart.kind == "line":
         xl.add_series({"name": [sheet, HEADER_ROW, columns - 1], "categories": categories,
                        "values": [sheet, first, columns - 1, first + n - 1, columns - 1],
                        "line": {"color": charts.MUTED, "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
     xl.set_title({"name": chart.title or None, "name_font": {"size": 12}} if chart.title else {"none": True})
-    xl.set_legend({"position": "top"} if len(series) > 1 or chart.target else {"none": True})
+    xl.set_legend({"position": "top"} if len(series) > 1 or chart.target or chart.marks else {"none": True})
     value_axis = {"name": chart.value_title or None, "major_gridlines": {"visible": True, "line": {"color": charts.GRID}},
                   "min": 0}
     category_axis = {"reverse": True} if chart.horizontal else {}

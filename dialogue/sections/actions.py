@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dialogue import charts, i18n, records
-from dialogue.sections import Context, Metric, Section, Table, empty, section
+from dialogue.sections import Context, Metric, Section, Table, empty, register, section
 
 MEETINGS_SHOWN = 24
 ITEMS_LIMIT = 500
@@ -23,6 +23,12 @@ def meeting_labels(ctx: Context) -> dict[str, str]:
     """'14 Oct 2026 · 5 items' for each meeting, newest first."""
     return {r["meeting_id"]: ctx.t("actions.meeting_label", date=ctx.date(r["held_on"]), count=r["items"])
             for r in meetings(ctx).to_dict("records")}
+
+
+def open_meeting_labels(ctx: Context) -> dict[str, str]:
+    """The meetings still open (a closed one's record is frozen), whatever their date: where new items go."""
+    listed = register.meetings(ctx)
+    return {r["meeting_id"]: register.meeting_label(ctx, r) for r in listed[listed.status == "open"].to_dict("records")}
 
 
 def default_meeting(ctx: Context) -> str:

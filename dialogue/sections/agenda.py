@@ -115,6 +115,7 @@ def below_threshold(ctx: Context) -> Section:
     fig = charts.grouped_bar(long, "label", "kpis", "when", names, ctx.lang, horizontal=True, value_format=",.0f",
                              axis_title=ctx.t("meeting.axis_red_kpis"), height=min(620, 120 + 30 * len(now)),
                              colours={"red_now": charts.RAG_COLOURS["red"], "red_before": charts.RAG_COLOURS[None]})
+    fig.update_xaxes(dtick=1, tickformat=",d")   # a count of indicators: whole numbers on the axis
     worst = now.iloc[0]
     kpis = ", ".join(ctx.t(f"kpi.name_{k}") for k in list(worst.red_kpis)[:3])
     summary = ctx.t("meeting.below_summary", count=len(now), worst=worst.label, kpis=kpis)

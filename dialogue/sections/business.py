@@ -130,6 +130,9 @@ def connections(ctx: Context, dimension: str) -> Section:
     shares = names.index.to_series().map(fixed).fillna(0).sort_values(ascending=False, kind="stable")
     summary = ctx.t("business.summary_mix", best=names[shares.index[0]], best_share=_pct(ctx, shares.iloc[0]),
                     worst=names[shares.index[-1]], worst_share=_pct(ctx, shares.iloc[-1])) if len(shares) > 1 else None
+    if len(shares) and not shares.max():
+        # "Most on a fixed line: micro (0%)" is said of nothing: say it plainly.
+        summary = ctx.t("business.summary_mix_no_fixed")
     table = Table(part.assign(connection_label=part.connection.map(connection_names(ctx)).fillna(part.connection)),
                   {"label": ctx.t("business.col_group"), "connection_label": ctx.t("business.col_connection"),
                    "firms": ctx.t("business.col_firms"), "share_pct": ctx.t("business.col_share")},

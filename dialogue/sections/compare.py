@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dialogue import charts, kpi
+from dialogue import charts, i18n, kpi
 from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, profile, section
 from dialogue.sections import overview as national_kpis
 
@@ -59,27 +59,46 @@ def kpis(a: Context, b: Context) -> Section:
                    as_of=as_of(b), data=frame)
 
 
+def population(ctx: Context) -> int:
+    """The scope's people (2023): its region's, or the country's."""
+    regions = ctx.regions()
+    return int(regions.population.sum() if ctx.region is None else
+               regions.loc[regions.region_code == ctx.region, "population"].sum())
+
+
+def per_10k(count: float, people: int) -> float:
+    """Complaints per 10,000 people (None without a population)."""
+    return count / people * 10_000 if people else float("nan")
+
+
 @section
 def complaints(a: Context, b: Context) -> Section:
-    """Complaints month by month over the year to each side's period end, on one scale."""
+    """Complaints month by month over the year to each side's period end, on one scale: per 10,000 people when
+    two regions of different size are compared."""
     heading = a.t("profile.compare_complaints_title")
     ma, mb = profile.complaint_months(a), profile.complaint_months(b)
     if (ma.empty or not ma.complaints.sum()) and (mb.empty or not mb.complaints.sum()):
         return empty("compare.complaints", heading)
     names = _names(a, b)
+    rates = a.region != b.region
     # Months are placed by their distance from each side's period end: two periods line up.
     rows = []
-    for side, months in (("a", ma), ("b", mb)):
+    for side, months, ctx in (("a", ma, a), ("b", mb, b)):
+        people = population(ctx)
         for i, r in enumerate(months.sort_values("month").itertuples()):
             rows.append({"side": side, "step": i - len(months) + 1, "complaints": r.complaints,
-                         "label": a.month(r.month)})
+                         "per_10k": per_10k(r.complaints, people),
+                         "label": i18n.fmt_month(r.month, a.lang)})   # short: twelve fit under the bars
     long = pd.DataFrame(rows)
     same_months = a.period == b.period
     long["x"] = long.label if same_months else [a.t("profile.months_before", count=-s) if s else
                                                 a.t("profile.last_month") for s in long.step]
-    fig = charts.grouped_bar(long, "x", "complaints", "side", names, a.lang, value_format=",.0f", height=340,
+    fig = charts.grouped_bar(long, "x", "per_10k" if rates else "complaints", "side", names, a.lang,
+                             value_format=",.2f" if rates else ",.0f", height=340,
                              colours={"a": SIDE_COLOURS[0], "b": SIDE_COLOURS[1]}, show_text=False,
-                             axis_title=a.t("profile.axis_complaints"))
+                             axis_title=a.t("profile.axis_complaints_per_10k" if rates else "profile.axis_complaints"))
+    if rates:
+        heading = a.t("profile.compare_complaints_per_10k_title")
     return Section("compare.complaints", title=heading, figure=fig, source=a.t("source.complaints"),
                    as_of=as_of(b), data=long)
 
@@ -140,17 +159,22 @@ def differences(a: Context, b: Context) -> Section:
     ca, cb = profile.complaint_months(a), profile.complaint_months(b)
     na = int(ca[ca.in_period].complaints.sum()) if len(ca) else 0
     nb = int(cb[cb.in_period].complaints.sum()) if len(cb) else 0
-    lines.append(a.t("profile.diff_complaints", a=names["a"], b=names["b"], count_a=a.number(na), count_b=a.number(nb),
-                     spikes_a=a.number(len(ca.attrs.get("peaks", []))),
-                     spikes_b=a.number(len(cb.attrs.get("peaks", [])))))
+    spikes = {"spikes_a": a.number(len(ca.attrs.get("peaks", []))), "spikes_b": a.number(len(cb.attrs.get("peaks", [])))}
+    if a.region != b.region:
+        # Regions differ in size (Almaty has three times Atyrau's people): the rates are what compare.
+        lines.append(a.t("profile.diff_complaints_per_10k", a=names["a"], b=names["b"],
+                         rate_a=a.number(per_10k(na, population(a)), 2), rate_b=a.number(per_10k(nb, population(b)), 2),
+                         count_a=a.number(na), count_b=a.number(nb), **spikes))
+    else:
+        lines.append(a.t("profile.diff_complaints", a=names["a"], b=names["b"], count_a=a.number(na),
+                         count_b=a.number(nb), **spikes))
     pa, pb = profile.programme_outlook(a), profile.programme_outlook(b)
     lines.append(a.t("profile.diff_rollout", a=names["a"], b=names["b"],
                      late_a=a.number(int(pa.outlook.isin(["late", "stalled"]).sum()) if len(pa) else 0),
                      late_b=a.number(int(pb.outlook.isin(["late", "stalled"]).sum()) if len(pb) else 0)))
     oa, ob = profile.open_bottlenecks(a), profile.open_bottlenecks(b)
-    lines.append(a.t("profile.diff_bottlenecks", a=names["a"], b=names["b"], open_a=a.number(len(oa)),
-                     open_b=a.number(len(ob)),
-                     oldest_a=a.number(oa.age_days.max() if len(oa) else 0),
-                     oldest_b=a.number(ob.age_days.max() if len(ob) else 0)))
+    side = {k: a.t("profile.diff_bottlenecks_side", count=a.number(len(o)), oldest=a.number(o.age_days.max()))
+            if len(o) else a.t("profile.diff_bottlenecks_none") for k, o in (("a", oa), ("b", ob))}
+    lines.append(a.t("profile.diff_bottlenecks_sides", a=names["a"], b=names["b"], side_a=side["a"], side_b=side["b"]))
     return Section("compare.differences", title=heading, summary="\n".join(f"- {line}" for line in lines),
                    source=a.t("source.kpis"), as_of=as_of(b))

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dialogue import charts, i18n, kpi, periods
-from dialogue.sections import NATIONAL, Context, Metric, Section, Table, as_of, empty, section
+from dialogue.sections import NATIONAL, Context, Metric, Section, Table, as_of, empty, register, section
 from dialogue.sections import bottlenecks as bottleneck_pages
 from dialogue.sections import overview as national_kpis
 from dialogue.sections import permits as permit_clocks
@@ -293,3 +293,27 @@ def actions_due(ctx: Context) -> Section:
     summary = ctx.t("profile.actions_summary", count=len(items), overdue=ctx.number(int(items.is_overdue.sum())))
     return Section("profile.actions", title=heading, summary=summary, table=table, source=ctx.t("source.actions"),
                    as_of=ctx.as_of_date, data=items)
+
+
+# The landing page's three doors: a region's profile (Atyrau's when the whole country is shown), the next meeting
+# on the shared screen, a briefing pack; each keeps the filters of the link it was opened with.
+EXAMPLE_REGION = "KZ-23"
+
+
+def doors(ctx: Context, params: dict) -> list[tuple[str, str, dict, str]]:
+    """(page path, label, query parameters, icon) of each door."""
+    if ctx.region is None:
+        region = (ctx.t("profile.door_region", region=ctx.region_name(EXAMPLE_REGION)),
+                  {**params, "region": EXAMPLE_REGION})
+    else:
+        region = (ctx.t("profile.door_country"), {k: v for k, v in params.items() if k != "region"})
+    meeting_id = register.next_meeting(ctx)
+    meeting = register.meeting(ctx, meeting_id) if meeting_id else None
+    if meeting is not None:
+        screen = ("views/present.py", ctx.t("profile.door_meeting", date=ctx.date(meeting["held_on"])),
+                  {**params, "meeting": meeting_id, "slide": "1"})
+    else:
+        screen = ("views/meeting.py", ctx.t("profile.door_meetings"), params)
+    return [("views/profile.py", region[0], region[1], ":material/location_city:"),
+            (*screen, ":material/slideshow:"),
+            ("views/packs.py", ctx.t("profile.door_pack"), params, ":material/description:")]

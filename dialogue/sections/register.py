@@ -33,6 +33,18 @@ def meetings(ctx: Context, limit: int = 100) -> pd.DataFrame:
     return ctx.query("meetings/list", limit=limit)
 
 
+def next_meeting(ctx: Context) -> str | None:
+    """The meeting the shared screen shows when none is chosen: the next open one from today on, else the
+    latest open one, else None."""
+    listed = meetings(ctx)
+    scheduled = listed[listed.status == "open"]
+    if scheduled.empty:
+        return None
+    days = pd.to_datetime(scheduled.held_on).dt.date
+    ahead = scheduled[days >= ctx.as_of_date]
+    return str((ahead.iloc[-1] if len(ahead) else scheduled.iloc[0]).meeting_id)
+
+
 def meeting_label(ctx: Context, row) -> str:
     """'Council of Operators · 15 Dec 2026 · open' or 'Regional dialogue, Atyrau region · …'."""
     kind = ctx.t("meeting.kind_council") if row["kind"] != "regional" else \

@@ -70,3 +70,40 @@ def test_what_packs_cannot_chart_is_none():
     assert from_figure(None, "en") is None
     assert from_figure(maps.point_deck(pd.DataFrame({"lon": [51.9], "lat": [47.1], "radius": [1000.0]}), ""),
                        "en") is None
+
+
+def _speeds_against_need():
+    frame = pd.DataFrame({"size": ["Micro", "Micro", "Small", "Small"], "conn": ["fixed", "mobile"] * 2,
+                          "mbps": [39.0, 21.0, 64.0, 30.0]})
+    fig = charts.grouped_bar(frame, "size", "mbps", "conn", {"fixed": "Fixed", "mobile": "Mobile"}, "en")
+    return charts.reference_marks(fig, ["Micro", "Small"], [30.0, 100.0], "Need")
+
+
+def test_need_marks_come_back_with_the_bars():
+    chart = from_figure(_speeds_against_need(), "en")
+    assert [s.name for s in chart.series] == ["Fixed", "Mobile"], "the marks are not a third bar series"
+    assert chart.marks is not None and chart.marks.name == "Need" and chart.marks.values == [30.0, 100.0]
+
+
+def test_pptx_keeps_need_marks_and_labels_long_lines_every_few_months():
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    from dialogue.packs import pptx
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    pptx._native_chart(slide, from_figure(_speeds_against_need(), "en"), "en", 0, 0, Inches(8), Inches(4))
+    months = [date(2024 + (9 + i) // 12, (9 + i) % 12 + 1, 1) for i in range(24)]
+    frame = pd.DataFrame({"month": months, "scope": "KZ", "mbps": [60.0 + i for i in range(24)]})
+    line = from_figure(charts.trend(frame, "month", "mbps", "scope", {"KZ": "Kazakhstan"}, "ru", "Мбит/с"), "ru")
+    pptx._native_chart(slide, line, "ru", 0, Inches(4), Inches(8), Inches(3))
+    bars, months_chart = [s.chart for s in slide.shapes if s.has_chart]
+    xml = bars._chartSpace.xml
+    # The need is a line chart on the same axes: dashes, no line, its figures in the embedded workbook.
+    assert "<c:barChart>" in xml and "<c:lineChart>" in xml and '<c:symbol val="dash"/>' in xml
+    assert [p.__class__.__name__ for p in bars.plots] == ["BarPlot", "LinePlot"]
+    assert list(bars.plots[1].series[0].values) == [30.0, 100.0]
+    axis = months_chart._chartSpace.xml
+    assert "<c:dateAx>" in axis and '<c:majorUnit val="3"/>' in axis and '<c:majorTimeUnit val="months"/>' in axis
+    assert '[$-419]MMM YYYY' in axis

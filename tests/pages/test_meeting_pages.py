@@ -98,3 +98,48 @@ def test_shared_screen_walks_the_agenda(with_meeting, monkeypatch):
 def test_new_pages_on_an_empty_warehouse(empty_db, monkeypatch, page):
     at = app(empty_db, monkeypatch, None if page == "views/profile.py" else page, lang="kk")
     assert at.info, "an empty warehouse gets a clear message"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_landing_page_says_what_it_is_for_and_opens_three_doors(small_db, monkeypatch, lang):
+    from dialogue import i18n
+
+    at = app(small_db, monkeypatch, lang=lang, period="2026-10")
+    intro = i18n.t("profile.intro", lang, app=i18n.t("common.app_title", lang))
+    assert any(intro[:60] in m.value for m in at.caption) and "{app}" not in intro
+    links = [link.proto for link in at.get("page_link")]
+
+    def door(key: str, **values):
+        return next(link for link in links if link.label == i18n.t(key, lang, **values))
+
+    shared = door("profile.door_meeting", date=i18n.fmt_date(date(2026, 12, 8), lang))
+    # The next Council, on the shared screen, with the filters kept.
+    assert shared.page == "present" and "meeting=M-2026-12" in shared.query_string
+    assert "period=2026-10" in shared.query_string and f"lang={lang}" in shared.query_string
+    assert door("profile.door_pack").page == "packs" and "period=2026-10" in door("profile.door_pack").query_string
+    prefix = i18n.t("profile.door_region", lang, region="")
+    region = next(link for link in links if link.label.startswith(prefix))
+    assert region.page == ""   # the profile is the default page, at /
+    assert "region=KZ-23" in region.query_string and "period=2026-10" in region.query_string
+
+
+def test_the_shared_screen_opens_the_next_meeting_by_itself(small_db, monkeypatch):
+    at = app(small_db, monkeypatch, "views/present.py", lang="ru")
+    assert at.title[0].value.startswith("1/7"), at.title[0].value
+    assert at.query_params["meeting"] in ("M-2026-12", ["M-2026-12"])
+
+
+def test_a_closed_meeting_shows_its_whole_record_and_its_minutes(small_db, monkeypatch):
+    at = app(small_db, monkeypatch, "views/meeting.py", lang="ru", meeting="M-2026-11")
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Министерство цифрового развития" in shown and "1. " in shown   # attendees, agenda
+    registers = " ".join(" ".join(map(str, df.value.to_numpy().ravel())) for df in at.dataframe)
+    assert "Принять к сведению" in registers and "12 заявкам" in registers   # a decision, the item carried over
+    assert len(at.get("download_button")) >= 2, "the minutes, as Word and Markdown"
+    from dialogue import minutes
+
+    with access.reading(small_db) as con:
+        row = meetings.get(con, "M-2026-11")
+    text = minutes.markdown(row, meetings.snapshot_of(row), lambda code, short=False: code or "")
+    assert "Принять к сведению" in text and "12 заявкам" in text and "Министерство цифрового развития" in text
+
