@@ -8,8 +8,9 @@ BACKUPS ?= data/backups
 KEEP   ?= 14
 STAMP  := $(VENV)/.installed
 
-# The test suite runs on every core (pytest-xdist); WORKERS=1 runs it in one process.
-WORKERS ?= auto
+# The test suite runs on every core (pytest-xdist): one worker more than the cores, since the browser tests
+# wait for drawing part of the time; WORKERS=1 runs it in one process.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: run test test-system setup demo backup lint bench clean
 

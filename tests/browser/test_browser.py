@@ -50,31 +50,57 @@ def test_cold_deep_link_opens_the_page(server, browser):
         context.close()
 
 
-@pytest.mark.parametrize("query,tag", VIEWS, ids=[f"{v[1]}-{v[0]['lang']}" for v in VIEWS])
-@pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
-def test_page_in_browser(server, browser, spec, query, tag):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context, page, errors, outside = open_page(browser, page_url(server, spec, query))
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{spec.url}_{tag}_{query['lang']}.png"), full_page=True)
-        assert page.locator('[data-testid="stException"]').count() == 0, "an exception box is shown"
-        assert page.locator("h1").count() >= 1
-        plots = page.locator(".js-plotly-plot")
-        if plots.count():
-            # Each plotly chart drew something: bars, lines or map areas.
-            for i in range(plots.count()):
-                drawn = plots.nth(i).locator(
-                    "path.point, path.js-line, .choroplethlocation, .bars path, g.trace, .hm image")
-                drawn.first.wait_for(state="attached", timeout=20000)  # a loaded machine draws late
-                assert drawn.count() > 0, f"chart {i} is empty"
-        assert not outside, f"requests left the machine: {outside[:5]}"
-        assert not errors, f"console errors: {errors[:5]}"
-        # The URL carries the filters, so the link reopens the same view.
-        assert f"lang={query['lang']}" in page.url
-        if "region" in query:
-            assert f"region={query['region']}" in page.url
-    finally:
-        context.close()
+class PagesInBrowser:
+    """Every page in one view (a class per view, below: a parallel run gives each view its own worker)."""
+
+    query: dict
+    tag: str
+
+    @pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
+    def test_page_in_browser(self, server, browser, spec):
+        query, tag = self.query, self.tag
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        context, page, errors, outside = open_page(browser, page_url(server, spec, query))
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{spec.url}_{tag}_{query['lang']}.png"), full_page=True)
+            assert page.locator('[data-testid="stException"]').count() == 0, "an exception box is shown"
+            assert page.locator("h1").count() >= 1
+            plots = page.locator(".js-plotly-plot")
+            if plots.count():
+                # Each plotly chart drew something: bars, lines or map areas.
+                for i in range(plots.count()):
+                    drawn = plots.nth(i).locator(
+                        "path.point, path.js-line, .choroplethlocation, .bars path, g.trace, .hm image")
+                    drawn.first.wait_for(state="attached", timeout=20000)  # a loaded machine draws late
+                    assert drawn.count() > 0, f"chart {i} is empty"
+            assert not outside, f"requests left the machine: {outside[:5]}"
+            assert not errors, f"console errors: {errors[:5]}"
+            # The URL carries the filters, so the link reopens the same view.
+            assert f"lang={query['lang']}" in page.url
+            if "region" in query:
+                assert f"region={query['region']}" in page.url
+        finally:
+            context.close()
+
+
+class TestCountryRu(PagesInBrowser):
+    query, tag = VIEWS[0]
+
+
+class TestCountryEn(PagesInBrowser):
+    query, tag = VIEWS[1]
+
+
+class TestAstanaRu(PagesInBrowser):
+    query, tag = VIEWS[2]
+
+
+class TestAtyrauKk(PagesInBrowser):
+    query, tag = VIEWS[3]
+
+
+class TestUlytauEn(PagesInBrowser):
+    query, tag = VIEWS[4]
 
 
 def test_overview_map_is_drawn_and_clickable(server, browser):
