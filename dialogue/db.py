@@ -33,8 +33,15 @@ def _permit_reference(con: duckdb.DuckDBPyConnection) -> None:
     permit_reference.load(con)
 
 
-# Migrations whose tables are filled from Python in the same transaction (the working-day calendar).
-FILLED_AFTER = {12: _permit_reference}
+def _speed_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    from dialogue import warehouse
+
+    warehouse.load_outcomes(con)
+
+
+# Migrations whose tables are filled from Python in the same transaction (the working-day calendar, the
+# outcome thresholds).
+FILLED_AFTER = {12: _permit_reference, 14: _speed_outcomes}
 
 # $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")

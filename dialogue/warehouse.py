@@ -26,6 +26,17 @@ def load_kpis(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("thresholds_df")
 
 
+def load_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the outcome thresholds (speed_outcome) from data/reference/speed_outcomes.csv."""
+    outcomes = geography.read_reference("speed_outcomes.csv")
+    con.execute("delete from speed_outcome")
+    con.register("outcomes_df", outcomes)
+    con.execute("""insert into speed_outcome
+                   select outcome_code, min_download_mbps::double, try_cast(min_upload_mbps as double),
+                          try_cast(max_latency_ms as double), source from outcomes_df""")
+    con.unregister("outcomes_df")
+
+
 def create(path: str | os.PathLike, replace: bool = False) -> duckdb.DuckDBPyConnection:
     """A warehouse at path with schema, geography and KPI definitions; replace=True starts from nothing."""
     p = db.db_path(path)
