@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,16 @@ REFERENCE = ROOT / "data" / "reference"
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 # The summary tables built month by month from a raw table: (its time column, the summaries, each rebuilt by
 # queries/summaries/<name>.sql for a span of months).
+# Every summary table has a `month` column (the first day of the month its rows summarise).
 SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly",))}
+
+
+@dataclass(frozen=True)
+class StagedSummaries:
+    """Summary rows computed ahead of a load (stage_summaries): the months they replace, a file per summary."""
+
+    months: tuple[date, date]
+    files: dict[str, Path]
 
 
 
@@ -185,6 +195,59 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection, table: str,
     if table in SUMMARIES_OF:
         for name in SUMMARIES_OF[table][1]:
             refresh_summary(con, name, months)
+
+
+def stage_summaries(con: duckdb.DuckDBPyConnection, table: str, rows: Path, folder: Path) -> StagedSummaries | None:
+    """The summary rows of the months a staged load touches, computed before the load on a reader's cursor, so
+    that the writer role (which pauses every reader) only swaps them in (swap_summaries).
+
+    `rows` is a Parquet file of the rows to be loaded (columns named as in `table`); each summary's own
+    statements run unchanged on a private cursor where temporary objects stand in for the tables by the
+    same names (DuckDB resolves a name to a temporary object first): `table` as its rows of those months
+    plus the staged ones, and an empty copy of the summary that the statements fill. Valid only while the
+    data version stays the one this was computed at (the caller checks it under the writer role)."""
+    if table not in SUMMARIES_OF:
+        return None
+    column, names = SUMMARIES_OF[table]
+    cur = con.cursor()
+    try:
+        staged = quoted_path(rows)
+        first, last = cur.execute(f"select min(date_trunc('month', {column}))::date, "
+                                  f"max(date_trunc('month', {column}))::date from read_parquet('{staged}')").fetchone()
+        if first is None:
+            return None
+        catalog = cur.execute("select current_database()").fetchone()[0].replace('"', '""')
+        # A view takes no parameters: the two months are dates this function read, written as date literals.
+        cur.execute(f"""create temp view {table} as
+                        select * from "{catalog}".main.{table}
+                        where {column} >= date '{first.isoformat()}'
+                          and {column} < date '{last.isoformat()}' + interval 1 month
+                        union all by name
+                        select * from read_parquet('{staged}')""")
+        files = {}
+        for name in names:
+            cur.execute(f'create temp table {name} as select * from "{catalog}".main.{name} limit 0')
+            refresh_summary(cur, name, (first, last))
+            files[name] = folder / f"{name}.parquet"
+            cur.execute(f"copy temp.main.{name} to '{quoted_path(files[name])}' (format parquet)")
+        return StagedSummaries((first, last), files)
+    finally:
+        cur.close()
+
+
+def swap_summaries(con: duckdb.DuckDBPyConnection, staged: StagedSummaries) -> None:
+    """Replace the summary rows of the staged months by those stage_summaries computed (inside the load's
+    transaction): a delete and an insert of a few thousand rows instead of a pass over the raw table."""
+    first, last = staged.months
+    for name, path in staged.files.items():
+        con.execute(f"delete from {name} where month >= $first and month <= $last", {"first": first, "last": last})
+        con.execute(f"insert into {name} by name select * from read_parquet('{quoted_path(path)}')")
+
+
+def quoted_path(path: Path) -> str:
+    """A path of ours (a load's staging folder) as an SQL string literal: COPY and read_parquet take no
+    parameter for their file."""
+    return str(path).replace("'", "''")
 
 
 def refresh_summary(con: duckdb.DuckDBPyConnection, name: str, months: tuple[date | None, date | None]) -> None:

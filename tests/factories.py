@@ -52,10 +52,16 @@ def add_load(con, dataset="speed_tests"):
                        [dataset, dataset]).fetchone()[0]
 
 
+# The columns of speed_test a hand-made row fills, in the order of the values below (the point is left null).
+SPEED_TEST_COLUMNS = ("(measured_at, kato, region_code, district_kato, is_rural, operator_code, technology, "
+                      "download_mbps, upload_mbps, latency_ms, source, load_id)")
+
+
 def add_tests(con, region, day, speeds, technology="fixed"):
     load = add_load(con, f"speed_{region}_{day}_{technology}")
     for s in speeds:
-        con.execute("""insert into speed_test values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
+        con.execute(f"""insert into speed_test {SPEED_TEST_COLUMNS}
+                        values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
                     [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
                      technology, s, s / 2, load])
     db.refresh_summaries(con, "speed_test")   # as every write of speed tests does

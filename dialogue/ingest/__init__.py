@@ -120,12 +120,9 @@ def _finish(cur, ds: datasets.Dataset, report: Report, loaded_by: str, note: Pro
         if load:
             _load.load(cur, ds, report, loaded_by, note)
         elif keep is not None:
-            # COPY takes no parameter for its file: the path is ours (a folder made by load_file), quoted.
-            cur.execute(f"copy ingest_typed to '{_quoted(keep)}' (format parquet)")
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+            # In file order, so that the move under the writer role inserts them as they come (no sort).
+            cur.execute(f"copy (select * from ingest_typed order by row_no) to '{db.quoted_path(keep)}' "
+                        "(format parquet)")
 
 
 def load_file(warehouse: str | Path | None, dataset: str, path: str | Path, *, loaded_by: str,
@@ -136,7 +133,8 @@ def load_file(warehouse: str | Path | None, dataset: str, path: str | Path, *, l
     The file is read, typed and checked on a reader's cursor, so the app's readers (of every process) go on
     meanwhile; its rows wait in a staging folder beside the warehouse. Then, under the writer role, they are
     moved in one transaction (load_log row, facts, summaries, data version): every reader pauses for that
-    moment only. If the warehouse changed in between (another load, an edit), the checks that look at it
+    moment only. The summaries of the months the file touches are computed beside the check too, so the move
+    swaps them in instead of reading those months again. If the warehouse changed in between (another load, an edit), the checks that look at it
     (duplicates, the same file) are not trusted: the file is checked and loaded under the writer role, as
     ingest() does. A kill at any point leaves the warehouse as it was; a staging folder left by one is
     removed by the next load."""
@@ -154,6 +152,8 @@ def load_file(warehouse: str | Path | None, dataset: str, path: str | Path, *, l
             with access.reading(p, timeout=access.write_timeout()) as cur:
                 version = db.data_version(cur)
                 report = ingest(cur, dataset, path, load=False, keep=rows, **kwargs)
+                summaries = db.stage_summaries(cur, datasets.get(dataset).table, rows, staging) \
+                    if report.status == "valid" else None
         except access.Busy:
             # Held by a process outside the access layer: the writer's way waits for it and names it.
             with open_warehouse(p) as con:
@@ -166,8 +166,9 @@ def load_file(warehouse: str | Path | None, dataset: str, path: str | Path, *, l
                 if db.data_version(cur) != version:
                     return ingest(cur, dataset, path, **kwargs)
                 # A view: the rows go from the staging file straight into the table, copied once.
-                cur.execute(f"create temp view ingest_typed as select * from read_parquet('{_quoted(rows)}')")
-                _load.load(cur, datasets.get(dataset), report, loaded_by, progress or (lambda stage, info: None))
+                cur.execute(f"create temp view ingest_typed as select * from read_parquet('{db.quoted_path(rows)}')")
+                _load.load(cur, datasets.get(dataset), report, loaded_by, progress or (lambda stage, info: None),
+                           staged=True, summaries=summaries)
             finally:
                 cur.close()
         report.seconds = time.perf_counter() - started

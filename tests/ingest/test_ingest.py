@@ -509,6 +509,22 @@ def test_a_load_holds_the_writer_role_only_to_move_its_checked_rows(small_copy, 
     assert again.status == "already_loaded" and again.previous_load["load_id"] == report.load_id
 
 
+def test_a_staged_load_swaps_in_the_summary_a_rebuild_would_make_and_keeps_the_file_order(small_copy, tmp_path):
+    """The summaries of the touched months are computed beside the check, and the rows go in unsorted under
+    the writer role: both must come out as a load that did everything under the writer role."""
+    source = _speed_file(tmp_path)
+    report = ingest.load_file(small_copy, "speed_tests", source, loaded_by="tester", today=TODAY)
+    assert report.status == "loaded", report.text()
+    with access.writer(small_copy) as con:
+        swapped = sorted(con.execute("select * from speed_test_monthly").fetchall())
+        db.refresh_summaries(con, "speed_test")
+        assert sorted(con.execute("select * from speed_test_monthly").fetchall()) == swapped
+        loaded = [r[0] for r in con.execute("select download_mbps from speed_test where load_id = ?",
+                                            [report.load_id]).fetchall()]
+        in_file = [r[0] for r in con.execute("select download_mbps from read_csv(?)", [str(source)]).fetchall()]
+        assert loaded == in_file
+
+
 def test_a_load_is_checked_again_when_the_warehouse_changed_meanwhile(small_copy, tmp_path):
     """Two files with the same complaint sent at once: the other process's load gets in between this one's
     check and its move, so the checks that look at the warehouse are redone under the writer role and the
