@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from dialogue import db, periods, serve
+from dialogue.sections import rollout
 
 ROOT = db.ROOT
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -537,6 +538,25 @@ def council_packs(warehouse: Path) -> dict[str, float]:
     return {"packs_council_s": together, "packs_one_by_one_s": alone, "packs_ratio": together / alone}
 
 
+# ---- the registers' questions --------------------------------------------------------------------------------
+# Rollout and bottlenecks hold a few thousand records: pandas is as quick there, so the goal is absolute: each of
+# their questions in at most 10 ms, uncached (a cached one costs the page nothing).
+REGISTER_QUESTIONS = ("rollout", "bottlenecks")
+
+
+def register_questions(warehouse: Path) -> dict[str, float]:
+    """ms of each rollout and bottleneck question for the whole country (best of five, nothing cached)."""
+    base = _question_params()
+    params = {**base, "programme": None, "kind": None, "responsible": None, "open_only": False,
+              "from_date": periods.add_months(base["end_date"], -rollout.PLAN_MONTHS)}   # as the page asks
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {f"{folder}/{f.stem}": _best_of(lambda n=f"{folder}/{f.stem}": db.run(con, n, **params))[0] * 1000
+                for folder in REGISTER_QUESTIONS for f in sorted((db.QUERIES / folder).glob("*.sql"))}
+    finally:
+        con.close()
+
+
 # ---- a load while readers read ------------------------------------------------------------------------------
 
 def speed_test_file(path: Path, rows: int, seed: int = 7) -> Path:
@@ -657,6 +677,7 @@ def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3,
                                "p50_s": percentile(times, 50), "max_s": max(times), "client": "websocket protocol"}
         result[f"rss_mb_{sessions}_sessions"] = sum(rss_mb(p.pid) for p, _ in procs)
     result["sql_vs_pandas"] = ratios
+    result["register_question_ms"] = register_questions(warehouse)
     result.update(load_pause(warehouse))
     if council:
         result.update(council_packs(warehouse))
@@ -694,12 +715,16 @@ def print_report(result: dict) -> None:
         print(f"bare Streamlit page: first visit {result['bare_cpu_ms_first_visit']:,.0f} ms of server CPU, drawn in "
               f"{result['browser_bare_ms']:,.0f} ms; idle with a tab open: app {result['idle_cpu_pct']:.2f} %, "
               f"bare {result['bare_idle_cpu_pct']:.2f} % of a core")
+    slowest = max(result["register_question_ms"].items(), key=lambda kv: kv[1])
+    print(f"rollout and bottleneck questions (goal 10 ms each): {len(result['register_question_ms'])}, the slowest "
+          f"{slowest[0]} {slowest[1]:.1f} ms")
     print(f"a reader's longest pause while a 1,000,000-row file loads: {result['load_pause_ms_max']:,.0f} ms "
           f"(the load took {result['load_s']:.1f} s)")
     if "packs_council_s" in result:
         print(f"every pack for a Council (63): {result['packs_council_s']:.0f} s on every core, "
               f"{result['packs_one_by_one_s']:.0f} s one by one ({result['packs_ratio']:.0%})")
     compact = {k: v for k, v in result.items() if k not in ("load_test", "sql_vs_pandas")}
+    compact["register_question_ms"] = {k: round(v, 1) for k, v in result["register_question_ms"].items()}
     compact["pages"] = {name: {k: (round(v, 1) if isinstance(v, float) else v) for k, v in p.items()
                                if k in ("cold_p95_ms", "warm_p95_ms", "cpu_ms_per_view", "browser_ms",
                                         "browser_return_ms", "pandas_ratio", "cpu_ms_first_visit",
