@@ -481,6 +481,9 @@ def _bars(doc: _Document, chart: Chart, x: float, y: float, w: float) -> None:
 
 
 def _fit(doc: _Document, text: str, width: float) -> str:
+    """The text on one line of `width` (cut with an ellipsis); a line break in it becomes a space, since a
+    one-line cell would print it as a missing glyph."""
+    text = " ".join(text.split())
     if doc.get_string_width(text) <= width:
         return text
     while text and doc.get_string_width(text + "…") > width:

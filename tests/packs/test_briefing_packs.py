@@ -256,3 +256,25 @@ def test_packs_page_builds_the_pack_and_offers_three_downloads(pack_db, monkeypa
     files = at.session_state["packs_built"][stem("KZ-23", "kk")]
     assert set(files) == {"pdf", "pptx", "xlsx"}
     assert files["pdf"][:5] == b"%PDF-" and files["pptx"][:2] == files["xlsx"][:2] == b"PK"
+
+
+def test_a_line_break_in_a_figure_card_prints_as_a_space_not_a_missing_glyph(pack_db, tmp_path, caplog):
+    """A card's label and note are one-line cells: a line break in them would print as a missing glyph."""
+    from dialogue.packs import contents, pdf
+    from dialogue.sections import Metric, Section
+
+    con = duckdb.connect(str(pack_db), read_only=True)
+    try:
+        ctx = Context("KZ-19", periods.parse(PERIOD), "kk", AS_OF, partial(db.run, con))
+        card = Metric(label="Медиана\nжүктеу", value="42", note="бірінші жол\nекінші жол")
+        section = Section("quality.kpis", title="Сапа", metrics=(card,), source="Дереккөз", as_of=AS_OF)
+        summary = Section("changes.summary", title="Қысқаша", source="Дереккөз", as_of=AS_OF)
+        pack = contents.Pack(ctx, "Брифинг пакеті", ctx.region_name("KZ-19"), ctx.period.label("kk"), summary,
+                             [contents.Chapter("quality", "Сапа", [section])])
+        path = tmp_path / "card.pdf"
+        with caplog.at_level("WARNING", logger="fpdf"):
+            path.write_bytes(pdf.write(pack))
+    finally:
+        con.close()
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
+    assert "бірінші жол екінші жол" in pdf_text(path)
