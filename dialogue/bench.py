@@ -405,8 +405,10 @@ def browser_times(port: int, page_list: list[Page], runs: int = 5) -> dict[str, 
 # ---- what a real browser costs the server ---------------------------------------------------------------------
 
 BARE_APP = 'import streamlit as st\nst.title("Bare")\n'
-# A bare Streamlit page served like the app (TCP_NODELAY, headless, no file watcher): the floor of a visit.
+# A bare Streamlit page served like the app (TCP_NODELAY, headless, no file watcher): the floor of a visit. Its
+# frontend's files come as Streamlit serves them, or (resident) from memory as the app serves them.
 BARE_SERVER = ("import sys\nfrom dialogue import serve\nfrom streamlit.web import cli\nserve.enable_nodelay()\n"
+               "if sys.argv.pop(1) == 'resident':\n    serve.enable_resident_static()\n"
                "sys.argv = ['streamlit', 'run', *sys.argv[1:]]\nsys.exit(cli.main())\n")
 BARE_DRAWN_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
@@ -417,14 +419,15 @@ SETTLE_S = 0.5   # after drawn, the messages a browser still sends back (widths,
 
 
 @contextmanager
-def bare_process(folder: Path):
+def bare_process(folder: Path, resident: bool = False):
     """A bare Streamlit page (one title) on a loopback port: (the process, its port)."""
     import subprocess
 
     script = folder / "bare.py"
     script.write_text(BARE_APP)
     port = serve.free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(script), "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, "resident" if resident else "plain", str(script),
+                             "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
                              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -446,26 +449,28 @@ def _visit(browser, pid: int, url: str, drawn_js: str) -> tuple[float, float, ob
     return cpu_seconds(pid) - before, ms / 1000, context, tab
 
 
-def browser_server_cpu(port: int, pid: int, bare_port: int, bare_pid: int, page_list: list[Page],
+def browser_server_cpu(port: int, pid: int, bares: dict[str, tuple[int, int]], page_list: list[Page],
                        runs: int = 5) -> dict:
     """Server CPU (ms, medians of `runs`) of a browser's first visit and of its move by sidebar link to each
-    page; the bare page's first visit and its time to drawn in the same browser."""
+    page; each bare page's first visit (`bares`: its name → (port, pid)) and the first one's time to drawn, in
+    the same browser."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {"pages": {}}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=serve.CHROMIUM, args=serve.CHROMIUM_ARGS, headless=True)
         try:
-            bare_cpu, bare_ms = [], []
-            for i in range(runs + 1):   # the first visit warms the server and is not counted
-                cpu, seconds, context, _ = _visit(browser, bare_pid, f"http://127.0.0.1:{bare_port}/",
-                                                  BARE_DRAWN_JS)
-                context.close()
-                if i:
-                    bare_cpu.append(cpu * 1000)
-                    bare_ms.append(seconds * 1000)
-            out["bare_cpu_ms_first_visit"] = statistics.median(bare_cpu)
-            out["browser_bare_ms"] = statistics.median(bare_ms)
+            for name, (bare_port, bare_pid) in bares.items():
+                bare_cpu, bare_ms = [], []
+                for i in range(runs + 1):   # the first visit warms the server and is not counted
+                    cpu, seconds, context, _ = _visit(browser, bare_pid, f"http://127.0.0.1:{bare_port}/",
+                                                      BARE_DRAWN_JS)
+                    context.close()
+                    if i:
+                        bare_cpu.append(cpu * 1000)
+                        bare_ms.append(seconds * 1000)
+                out[f"{name}_cpu_ms_first_visit"] = statistics.median(bare_cpu)
+                out.setdefault("browser_bare_ms", statistics.median(bare_ms))
             for n, page in enumerate(page_list):
                 start = page_list[1 if n == 0 else 0]   # a move comes from another page
                 firsts, moves = [], []
@@ -659,8 +664,11 @@ def run(scale: str = "large", warehouse: Path | None = None, cold_runs: int = 3,
                 result["pages"][label]["browser_return_ms"] = back * 1000
             import tempfile
 
-            with tempfile.TemporaryDirectory() as tmp, bare_process(Path(tmp)) as (bare, bare_port):
-                costs = browser_server_cpu(port, proc.pid, bare_port, bare.pid, page_list)
+            with tempfile.TemporaryDirectory() as tmp, bare_process(Path(tmp)) as (bare, bare_port), \
+                    bare_process(Path(tmp), resident=True) as (resident, resident_port):
+                costs = browser_server_cpu(port, proc.pid, {"bare": (bare_port, bare.pid),
+                                                            "bare_resident": (resident_port, resident.pid)},
+                                           page_list)
                 for label, figures in costs.pop("pages").items():
                     result["pages"][label].update(figures)
                 result.update(costs)
@@ -712,7 +720,9 @@ def print_report(result: dict) -> None:
         for name, p in result["pages"].items():
             print(f"{'':<33}{name:<14}{ms(p['cpu_ms_first_visit']):>12}{p['first_visit_ratio']:>7.2f}"
                   f"{ms(p['cpu_ms_navigation']):>8}{p['navigation_ratio']:>10.2f}{p['browser_ratio']:>15.2f}")
-        print(f"bare Streamlit page: first visit {result['bare_cpu_ms_first_visit']:,.0f} ms of server CPU, drawn in "
+        print(f"bare Streamlit page: first visit {result['bare_cpu_ms_first_visit']:,.0f} ms of server CPU "
+              f"({result['bare_resident_cpu_ms_first_visit']:,.0f} ms with its files served from memory as the app "
+              f"serves them), drawn in "
               f"{result['browser_bare_ms']:,.0f} ms; idle with a tab open: app {result['idle_cpu_pct']:.2f} %, "
               f"bare {result['bare_idle_cpu_pct']:.2f} % of a core")
     slowest = max(result["register_question_ms"].items(), key=lambda kv: kv[1])
