@@ -4,6 +4,8 @@ type readable from the back of the room, one agenda item per screen, next and pr
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -64,7 +66,7 @@ def tile(section: Section, link: tuple[str, str, dict] | None, key: str) -> None
             ui.chart(section.figure, key=key)
         if section.table is not None and not section.table.collapsed:
             # A static table wraps long names (Kazakh indicator names) instead of cutting columns off.
-            st.table(_rag_styled(section.table))
+            static_table(section.table)
         if section.summary:
             st.markdown(section.summary)
         if section.source:
@@ -83,6 +85,43 @@ def doors(intro: str, links: Sequence[tuple[str, str, dict, str]]) -> None:
 
 
 RAG_TEXT = {"green": "#2E8540", "amber": "#A86B00", "red": "#C8102E"}
+
+# A built section's table, styled and marshalled once: id(table) → {"styler": …, delta path uuid: proto bytes}.
+# Streamlit turns a Styler into Arrow again on every run (a third of a first visit's server CPU on the profile,
+# four tiles' tables); the sections are kept per data version, so their tables' protos can be too.
+_MARSHALLED: dict[int, dict] = {}
+
+
+def static_table(table) -> None:
+    """st.table of a section's table (RAG colours, no index), converted to Arrow once per table and place."""
+    kept = _MARSHALLED.get(id(table))
+    if kept is None:
+        kept = _MARSHALLED[id(table)] = {"styler": _rag_styled(table)}
+        weakref.finalize(table, _MARSHALLED.pop, id(table), None)
+    _keep_marshalled_tables()
+    kept["styler"]._dialogue_marshalled = kept
+    st.table(kept["styler"])
+
+
+@functools.cache
+def _keep_marshalled_tables() -> None:
+    """Make st.table reuse the proto of a Styler that static_table marks (marshall_table is the one step of
+    st.table that reads the data; its output depends on the data and the element's place, the uuid)."""
+    from streamlit.elements import table as table_element
+
+    marshall = table_element.marshall_table
+
+    def marshall_once(proto, data, default_uuid=None):
+        kept = getattr(data, "_dialogue_marshalled", None)
+        if kept is None:
+            return marshall(proto, data, default_uuid)
+        if default_uuid not in kept:
+            marshall(proto, data, default_uuid)
+            kept[default_uuid] = proto.SerializeToString()
+        else:
+            proto.ParseFromString(kept[default_uuid])
+
+    table_element.marshall_table = marshall_once
 
 
 def _rag_styled(table):
