@@ -1,5 +1,5 @@
--- purpose: the mass-events register of the scope: the events starting in the period and the coming ones (the 30
---          days after the as-of day), cancelled ones included (deleted ones are in the history only)
+-- purpose: the mass-events register of the scope: the events starting in the period and, while the period runs,
+--          the coming ones (the 30 days after the as-of day); cancelled ones included (deleted ones: history only)
 -- grain:   one row per event, the latest start first
 -- params:  $region (null = every region), $start_date, $end_date (the period, end exclusive), $as_of_date (today)
 -- units:   times local (UTC+5); radius_m metres; attendance people; is_coming: starts on or after the as-of day
@@ -14,5 +14,7 @@ left join district d on d.district_kato = e.district_kato
 where e.status <> 'deleted'
   and ($region is null or e.region_code = $region)
   and e.starts_at >= $start_date
-  and e.starts_at < greatest($end_date::timestamp, $as_of_date::timestamp + interval 30 day)
+  and e.starts_at < case when $end_date > $as_of_date
+                         then greatest($end_date::timestamp, $as_of_date::timestamp + interval 30 day)
+                         else $end_date::timestamp end
 order by e.starts_at desc, e.event_id desc
