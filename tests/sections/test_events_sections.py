@@ -17,7 +17,10 @@ from dialogue.packs import contents, pptx, xlsx
 from dialogue.packs import pdf as pdf_writer
 from dialogue.sections import Context, agenda, events, profile
 from tests.conftest import AS_OF
-from tests.sql.test_event_windows import START, add_event, add_test, week
+from tests.factories import EVENT_START as START
+from tests.factories import add_event
+from tests.factories import add_located_test as add_test
+from tests.factories import event_week as week
 
 
 def context(con, region, lang, period="2026", as_of=AS_OF) -> Context:

@@ -3,35 +3,15 @@
 point when the district's tests carry coordinates, else the district's; medians, slow tenths, video-call shares and
 complaints with exact values; figures blank under the minimum of tests."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from dialogue import db
+from tests.factories import EVENT_END, EVENT_START, FAR, add_event, add_located_test, event_week
 
-ARENA = (51.1083, 71.4024)            # Astana Arena, in district 711510000 of Astana (KZ-71)
-FAR = (51.1500, 71.4024)              # 4.6 km north: the same district, not near the arena
-START = datetime(2026, 8, 15, 19)     # a Saturday, 19:00-23:00
-END = START + timedelta(hours=4)
-
-
-def add_event(con, name="Concert", start=START, end=END, district="711510000", region="KZ-71", point=ARENA,
-              radius=1500.0, status="active"):
-    lat, lon = point if point else (None, None)
-    return con.execute("""insert into mass_event (name, kind, kato, region_code, district_kato, latitude, longitude,
-                                                  radius_m, starts_at, ends_at, attendance, source, status)
-                          values (?, 'concert', ?, ?, ?, ?, ?, ?, ?, ?, 30000, 'test', ?) returning event_id""",
-                       [name, district, region, district, lat, lon, radius if point else None, start, end,
-                        status]).fetchone()[0]
-
-
-def add_test(con, at, mbps, op="op_a", point=ARENA, district="711510000", region="KZ-71", up=5.0, latency=50.0):
-    lat, lon = point if point else (None, None)
-    con.execute("""insert into speed_test (measured_at, kato, region_code, district_kato, is_rural, operator_code,
-                                           technology, download_mbps, upload_mbps, latency_ms, source, load_id,
-                                           latitude, longitude)
-                   values (?, ?, ?, ?, false, ?, '4g', ?, ?, ?, 'crowd', 1, ?, ?)""",
-                [at, district, region, district, op, mbps, up, latency, lat, lon])
+START, END = EVENT_START, EVENT_END
+add_test, week = add_located_test, event_week
 
 
 def add_complaint(con, cid, at, district="711510000", region="KZ-71", op="op_a"):
@@ -46,10 +26,6 @@ def report(con, event_id, min_tests=2):
     frame = db.run(con, "events/report", event_id=event_id, window_from=row[0] - timedelta(days=28),
                    window_to=row[1] + timedelta(hours=24), min_tests=min_tests)
     return {("all" if r.is_all else r.operator_code): r for r in frame.itertuples()}
-
-
-def week(n, hour=20, minute=0):
-    return START - timedelta(days=7 * n) + timedelta(hours=hour - 19, minutes=minute)
 
 
 def test_the_baseline_is_the_same_hours_of_the_four_previous_same_weekdays(blank_con):
