@@ -117,7 +117,8 @@ def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="a
 # ---- intake: files, operators and the state a load or rollback could touch --------------------------------
 
 TODAY = date(2026, 11, 15)
-FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit")
+FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit",
+               "mass_event")
 OPERATORS = [("op_a", "Operator A", "mobile,fixed", True), ("op_b", "Operator B", "mobile", True),
              ("op_c", "Operator C", "mobile", True)]
 # Real codes: a rural settlement of Atyrau, its district, the region, and an Astana city district.
