@@ -136,3 +136,24 @@ def test_ranked_and_coming_events(blank_con):
     soon = db.run(con, "events/coming", region=None, as_of_date=date(2026, 9, 1), min_tests=2)
     assert list(soon.event_id) == [coming]
     assert soon.previous_id.iloc[0] == held and soon.previous_worst_change_pct.iloc[0] == pytest.approx(-72.5)
+
+
+def test_a_baseline_week_with_another_event_there_is_left_out(blank_con):
+    con = blank_con
+    event = add_event(con)
+    other = add_event(con, "Match a week before", start=START - timedelta(days=7, hours=-1),
+                      end=START - timedelta(days=7, hours=-2))
+    add_event(con, "Cancelled two weeks before", start=week(2), end=week(2) + timedelta(hours=1), status="cancelled")
+    clean = con.execute("select week_back, is_clean from event_windows() where event_id = ? order by 1",
+                        [event]).fetchall()
+    assert clean == [(0, True), (1, False), (2, True), (3, True), (4, True)]
+    add_test(con, START + timedelta(hours=1), 10.0)
+    for n, mbps in ((1, 99.0), (2, 40.0), (3, 50.0)):
+        add_test(con, week(n), mbps)
+    add_complaint(con, "K1", week(1))              # the busy week: not part of the usual week
+    add_complaint(con, "K2", week(3))
+    got = report(con, event, min_tests=1)["all"]
+    assert (got.baseline_tests, got.baseline_weeks, got.baseline_median_mbps) == (2, 2, 45.0)
+    assert got.baseline_complaints_during == pytest.approx(1 / 3)
+    # The match itself keeps its own four weeks (the concert after it is not in them).
+    assert con.execute("select count(*) from event_windows() where event_id = ? and is_clean", [other]).fetchone()[0] == 5
