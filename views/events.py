@@ -16,15 +16,8 @@ screen.page("events.page_title", ctx)
 st.caption(ctx.t("events.intro"))
 
 listing = events.register(ctx)
-frame = listing.data
-held = frame[(frame.status == "active") & ~frame.is_coming] if frame is not None else None
-if held is not None and len(held):
-    choices = {int(r["event_id"]): ctx.t("events.pick_label", name=r["name"], when=events.when(ctx, r["starts_at"],
-                                                                                               r["ends_at"]))
-               for r in held.to_dict("records")}
-    ranked = events.ranked_frame(ctx)
-    worst = ranked[ranked.worst_change_pct.notna()]
-    default = int(worst.event_id.iloc[0]) if len(worst) else next(iter(choices))
+choices, default = events.report_choices(ctx, listing.data)
+if choices:
     if ss.get("ev_pick") not in choices:
         ss["ev_pick"] = default
     picked = st.selectbox(ctx.t("events.pick"), list(choices), key="ev_pick", format_func=choices.get)
@@ -37,12 +30,10 @@ screen.show(listing, "ev_register")
 forms.new_event(ctx, user)
 
 # ---- one event: change, cancel or delete it, and its history -------------------------------------------------
-if frame is not None and len(frame):
-    rows = {int(r["event_id"]): r for r in frame.to_dict("records")}
-    edit_id = st.selectbox(ctx.t("events.form_edit"), list(rows), key="ev_edit_pick",
-                           format_func=lambda e: f"#{e} · " + ctx.t("events.pick_label", name=rows[e]["name"],
-                                                                     when=events.when(ctx, rows[e]["starts_at"],
-                                                                                      rows[e]["ends_at"])))
+editable = events.edit_choices(ctx, listing.data)
+if editable:
+    rows = {int(r["event_id"]): r for r in listing.data.to_dict("records")}
+    edit_id = st.selectbox(ctx.t("events.form_edit"), list(editable), key="ev_edit_pick", format_func=editable.get)
     forms.event_editor(ctx, user, rows[edit_id])
     with st.expander(ctx.t("events.history_of", id=edit_id)):
         screen.show(history.change_history(ctx, "mass_event", str(edit_id)), "ev_history")

@@ -102,6 +102,30 @@ def register(ctx: Context) -> Section:
                    source=source(ctx), as_of=as_of(ctx), data=frame)
 
 
+def report_choices(ctx: Context, frame: pd.DataFrame | None) -> tuple[dict[int, str], int | None]:
+    """The held events of the register one may report on ({id: label}), and the one opened first: the worst drop
+    of the period, else the latest."""
+    if frame is None or frame.empty:
+        return {}, None
+    held = frame[(frame.status == "active") & ~frame.is_coming]
+    choices = {int(r["event_id"]): ctx.t("events.pick_label", name=r["name"], when=when(ctx, r["starts_at"], r["ends_at"]))
+               for r in held.to_dict("records")}
+    if not choices:
+        return {}, None
+    ranked = ranked_frame(ctx)
+    worst = ranked[ranked.worst_change_pct.notna() & ranked.event_id.isin(list(choices))]
+    return choices, int(worst.event_id.iloc[0]) if len(worst) else next(iter(choices))
+
+
+def edit_choices(ctx: Context, frame: pd.DataFrame | None) -> dict[int, str]:
+    """Every event of the register as '#12 · name · when', for the edit form's picker."""
+    if frame is None or frame.empty:
+        return {}
+    return {int(r["event_id"]): f"#{int(r['event_id'])} · " + ctx.t("events.pick_label", name=r["name"],
+                                                                    when=when(ctx, r["starts_at"], r["ends_at"]))
+            for r in frame.to_dict("records")}
+
+
 # ---- the report of one event ----------------------------------------------------------------------------------
 
 def report_frame(ctx: Context, event: dict) -> pd.DataFrame:
