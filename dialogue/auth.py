@@ -35,7 +35,11 @@ UPLOADERS = {
     "permits": ("operator", "akimat", *ALL_DATA_ROLES),
     "survey": ("atameken", *ALL_DATA_ROLES),
     "speed_tiles": ALL_DATA_ROLES,
+    "events": ("operator", *ALL_DATA_ROLES),
 }
+# Who enters mass events on the Events page (akimat and Atameken read them): the ministry, the regulator and
+# admins change any event; an operator changes the events it entered itself.
+EVENT_EDITORS = ("operator", *ALL_DATA_ROLES)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,20 @@ def can_edit_record(user: User | None, region_code: str | None, operator_code: s
     if user.role == "operator":
         return user.operator_code is not None and user.operator_code == operator_code
     return False
+
+
+def can_enter_events(user: User | None) -> bool:
+    """Whether the user may enter mass events in the register."""
+    return user is not None and user.role in EVENT_EDITORS
+
+
+def can_edit_event(user: User | None, entered_by: str | None) -> bool:
+    """Whether the user may change, cancel or delete an event entered (or loaded) by entered_by."""
+    if user is None:
+        return False
+    if user.role in ALL_DATA_ROLES:
+        return True
+    return user.role == "operator" and entered_by is not None and entered_by == user.username
 
 
 def require_edit(user: User | None, region_code: str | None, operator_code: str | None = None) -> None:

@@ -71,6 +71,11 @@ def _col(name, type_, required=False, ru=(), kk=(), **kw) -> Column:
 PERMIT_STAGES = ("land_request", "land_allocation", "sanitary", "apz", "design_approval", "works_notice",
                  "power_conditions", "grid_connection", "on_air")
 TECHNOLOGIES = ("fixed", "3g", "4g", "5g", "satellite")
+EVENT_KINDS = ("concert", "sport", "holiday", "forum", "other")
+EVENT_NAME_MAX = 200
+EVENT_RADIUS_M = (50.0, 20_000.0)      # a venue's surroundings: a square to a city's festival grounds
+EVENT_ATTENDANCE_MAX = 5_000_000.0
+EVENT_MAX_HOURS = 7 * 24               # longer, and the weeks before it would overlap it
 _KATO = dict(ru=("като", "код като"), kk=("әаож", "әаож коды", "като коды"))
 _OPERATOR = dict(ru=("оператор", "оператор связи"), kk=("байланыс операторы",))
 _SPEED = dict(unit="mbps", minimum=0.0, maximum=MAX_SPEED_MBPS)
@@ -218,6 +223,26 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     ), key=("site_ref", "stage", "submitted_on"),
         rules=(Rule("decided_on", "not_before", "submitted_on"), Rule("resubmitted_on", "not_before", "decided_on")),
         uploaded_by=("operator", "akimat", "ministry")),
+    # Mass events (concerts, matches, holidays, forums), local time (UTC+5); placed by a KATO code or by a venue's
+    # point with the radius its crowd fills (dialogue.ingest.events: an end after the start, a week at most, a
+    # radius only with a point). Entered on the Events page too (dialogue.events).
+    Dataset("events", "mass_event", (
+        _col("name", "text", True, max_length=EVENT_NAME_MAX, ru=("название", "мероприятие"),
+             kk=("атауы", "іс-шара")),
+        _col("kind", "choice", True, allowed=EVENT_KINDS, ru=("вид", "вид мероприятия"), kk=("түрі", "іс-шара түрі")),
+        _col("kato", "kato", **_KATO),
+        _col("latitude", "number", unit="deg", minimum=-90.0, maximum=90.0, ru=("широта",), kk=("ендік",)),
+        _col("longitude", "number", unit="deg", minimum=-180.0, maximum=180.0, ru=("долгота",), kk=("бойлық",)),
+        _col("radius_m", "number", unit="m", minimum=EVENT_RADIUS_M[0], maximum=EVENT_RADIUS_M[1],
+             ru=("радиус, м", "радиус"), kk=("радиусы, м", "радиусы")),
+        _col("starts_at", "timestamp", True, future_ok=True, ru=("начало", "время начала"),
+             kk=("басталуы", "басталу уақыты")),
+        _col("ends_at", "timestamp", True, future_ok=True, ru=("окончание", "время окончания"),
+             kk=("аяқталуы", "аяқталу уақыты")),
+        _col("attendance", "integer", minimum=0.0, maximum=EVENT_ATTENDANCE_MAX,
+             ru=("ожидаемое число участников", "участников"), kk=("күтілетін қатысушылар саны", "қатысушылар")),
+        _col("source", "text", max_length=200, ru=("источник",), kk=("дереккөз",)),
+    ), key=("name", "starts_at"), uploaded_by=("ministry", "regulator", "operator"), coordinates=True),
 )}
 
 NAMES = tuple(DATASETS)
@@ -310,6 +335,14 @@ def _limits(c: Column, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _description(ds: Dataset, c: Column, lang: str) -> str:
+    """A column's description: the dataset's own where a name means something else there (an event's kind)."""
+    from dialogue import i18n
+
+    own = f"data.field_{ds.name}_{c.name}"
+    return i18n.t(own if own in i18n.catalogue("en") else f"data.field_{c.name}", lang)
+
+
 def dictionary_table(lang: str, dataset: str | None = None) -> list[dict]:
     """The data dictionary in a language: one row per (dataset, column), keyed by the data.col_* headings."""
     from dialogue import i18n
@@ -322,7 +355,7 @@ def dictionary_table(lang: str, dataset: str | None = None) -> list[dict]:
         for c in ds.columns:
             rows.append({
                 "dataset": i18n.t(f"data.dataset_{ds.name}", lang), "column": c.name,
-                "description": i18n.t(f"data.field_{c.name}", lang), "type": i18n.t(f"data.type_{c.type}", lang),
+                "description": _description(ds, c, lang), "type": i18n.t(f"data.type_{c.type}", lang),
                 "unit": c.unit or "", "required": yes if c.required else no, "key": yes if c.name in ds.key else "",
                 "allowed": "; ".join(c.allowed), "limits": _limits(c, lang),
                 "aliases_ru": "; ".join(c.aliases_ru), "aliases_kk": "; ".join(c.aliases_kk),

@@ -197,21 +197,27 @@ def _record_events(con, entity: str, entity_id: str, who: str, when: datetime, d
 
 
 def _write(con, entity: str, fetch, record_id: str, user: auth.User | None, expected_version: int, prepare,
-           update_sql: str, note: str | None, now: datetime | None) -> dict:
-    """The shared edit transaction: read, check permission and version, update, log, bump, commit."""
+           update_sql: str, note: str | None, now: datetime | None, permit=None) -> dict:
+    """The shared edit transaction: read, check permission and version, update, log, bump, commit.
+    permit(user, before) raises PermissionDenied (default: auth.require_edit on the record's region/operator)."""
     note = clean_text(note, NOTE_MAX)
     when = now or datetime.now()
     with WRITE_LOCK:
-        return _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when)
+        return _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when,
+                             permit)
 
 
-def _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when) -> dict:
+def _write_locked(con, entity, fetch, record_id, user, expected_version, prepare, update_sql, note, when,
+                  permit=None) -> dict:
     try:
         with db.transaction(con):
             before = fetch(con, record_id)
             if before is None:
                 raise NotFound(record_id)
-            auth.require_edit(user, before["region_code"], before.get("operator_code"))
+            if permit is None:
+                auth.require_edit(user, before["region_code"], before.get("operator_code"))
+            else:
+                permit(user, before)
             if before["version"] != expected_version:
                 raise Conflict(before)
             after = prepare(before)
@@ -343,3 +349,157 @@ def create_action_item(con: duckdb.DuckDBPyConnection, user: auth.User | None, m
                         "due_on": values["due_on"]}, {}, note)
         db.bump_version(con)
     return action_id
+
+
+# ---- mass events (the register of the Events page; loaded files arrive through dialogue.ingest) -----------
+
+EVENT_STATUSES = ("active", "cancelled", "deleted")
+EVENT_FIELDS = ("name", "kind", "district_kato", "latitude", "longitude", "radius_m", "starts_at", "ends_at",
+                "attendance", "source", "status")
+SOURCE_MAX = 200
+_EVENT_ROW = """select e.event_id, e.name, e.kind, e.kato, e.region_code, e.district_kato, e.latitude, e.longitude,
+                       e.radius_m, e.starts_at, e.ends_at, e.attendance, e.source, e.status, e.version, e.updated_at,
+                       e.updated_by, coalesce(e.entered_by, l.loaded_by) as entered_by
+                from mass_event e left join load_log l using (load_id)
+                where e.event_id = try_cast($id as integer)"""
+
+
+def get_event(con: duckdb.DuckDBPyConnection, event_id) -> dict | None:
+    """One mass event as it stands (with who entered or loaded it, and its version), None if unknown."""
+    return _fetch(con, _EVENT_ROW, str(event_id))
+
+
+def _parse_time(value, field: str) -> datetime | None:
+    """A local time from a datetime, '2026-08-15 19:00' or '15.08.2026 19:00'; None for empty."""
+    if missing(value) or value == "":
+        return None
+    if isinstance(value, datetime):
+        out = value.replace(tzinfo=None)
+    elif isinstance(value, date):
+        out = datetime.combine(value, datetime.min.time())
+    else:
+        text = str(value).strip()
+        for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d"):
+            try:
+                out = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise InvalidChange(field, "bad_date", value)
+    if not 2000 <= out.year <= 2100:
+        raise InvalidChange(field, "bad_date", value)
+    return out
+
+
+def _number(value, field: str, low: float, high: float) -> float | None:
+    if missing(value) or value == "":
+        return None
+    try:
+        out = float(str(value).replace(",", ".").replace(" ", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise InvalidChange(field, "not_allowed", value) from None
+    if not low <= out <= high:
+        raise InvalidChange(field, "not_allowed", value)
+    return out
+
+
+def validate_event(con, values: dict) -> dict:
+    """A whole event's values checked and normalised, its place resolved: a point (latitude, longitude and a
+    radius) decides the district as a speed test's does (dialogue.geography.locate); without one, the district
+    must be known. InvalidChange on the first bad value."""
+    from dialogue import datasets, geography
+
+    _only_fields(values, EVENT_FIELDS)
+    out = {"name": clean_text(values.get("name"), datasets.EVENT_NAME_MAX)}
+    if out["name"] is None:
+        raise InvalidChange("name", "required", values.get("name"))
+    out["kind"] = _choice("kind", values.get("kind"), datasets.EVENT_KINDS)
+    out["status"] = _choice("status", values.get("status", "active"), EVENT_STATUSES)
+    lat = _number(values.get("latitude"), "latitude", -90, 90)
+    lon = _number(values.get("longitude"), "longitude", -180, 180)
+    radius = _number(values.get("radius_m"), "radius_m", *datasets.EVENT_RADIUS_M)
+    if (lat is None) != (lon is None):
+        raise InvalidChange("longitude" if lon is None else "latitude", "required", None)
+    if lat is not None:
+        if radius is None:
+            raise InvalidChange("radius_m", "required", None)
+        found = geography.locate([lon], [lat], geography.BORDER_TOLERANCE_DEG)
+        if found.district_kato[0] is None:
+            raise InvalidChange("latitude", "outside_kazakhstan", f"{lat}, {lon}")
+        district = found.district_kato[0]
+    else:
+        if radius is not None:
+            raise InvalidChange("radius_m", "radius_without_point", radius)
+        district = values.get("district_kato")
+        if missing(district) or not district:
+            raise InvalidChange("district_kato", "required", district)
+    row = con.execute("select region_code from district where district_kato = $d", {"d": district}).fetchone()
+    if row is None:
+        raise InvalidChange("district_kato", "not_allowed", district)
+    out |= {"district_kato": district, "kato": district, "region_code": row[0], "latitude": lat, "longitude": lon,
+            "radius_m": radius}
+    start, end = _parse_time(values.get("starts_at"), "starts_at"), _parse_time(values.get("ends_at"), "ends_at")
+    if start is None:
+        raise InvalidChange("starts_at", "required", None)
+    if end is None:
+        raise InvalidChange("ends_at", "required", None)
+    if end <= start:
+        raise InvalidChange("ends_at", "ends_not_after_start", end)
+    if end - start > timedelta(hours=datasets.EVENT_MAX_HOURS):
+        raise InvalidChange("ends_at", "event_too_long", end)
+    out |= {"starts_at": start, "ends_at": end}
+    attendance = _number(values.get("attendance"), "attendance", 0, datasets.EVENT_ATTENDANCE_MAX)
+    out["attendance"] = None if attendance is None else int(round(attendance))
+    out["source"] = clean_text(values.get("source"), SOURCE_MAX)
+    return out
+
+
+def _require_event_edit(user: auth.User | None, before: dict) -> None:
+    if not auth.can_edit_event(user, before.get("entered_by")):
+        who = "anonymous" if user is None else f"{user.username} ({user.role})"
+        raise auth.PermissionDenied(f"{who} may not change event {before.get('event_id')}")
+
+
+def create_event(con: duckdb.DuckDBPyConnection, user: auth.User | None, values: dict, note: str | None = None,
+                 now: datetime | None = None) -> int:
+    """Enter a mass event in the register (ministry, regulator, admin, operators); return its id. Its creation
+    (every field) is the first entry of its history."""
+    if not auth.can_enter_events(user):
+        who = "anonymous" if user is None else f"{user.username} ({user.role})"
+        raise auth.PermissionDenied(f"{who} may not enter mass events")
+    note = clean_text(note, NOTE_MAX)
+    when = now or datetime.now()
+    with WRITE_LOCK, db.transaction(con):
+        checked = validate_event(con, {**values, "status": "active"})
+        event_id = con.execute(
+            """insert into mass_event (name, kind, kato, region_code, district_kato, latitude, longitude, radius_m,
+                                       starts_at, ends_at, attendance, source, status, version, entered_at,
+                                       entered_by, updated_at, updated_by)
+               values ($name, $kind, $kato, $region_code, $district_kato, $latitude, $longitude, $radius_m,
+                       $starts_at, $ends_at, $attendance, $source, $status, 1, $when, $who, $when, $who)
+               returning event_id""", {**checked, "when": when, "who": user.username}).fetchone()[0]
+        _record_events(con, "mass_event", str(event_id), user.username, when,
+                       {f: checked[f] for f in EVENT_FIELDS if checked.get(f) is not None}, {}, note)
+        db.bump_version(con)
+    return int(event_id)
+
+
+def update_event(con: duckdb.DuckDBPyConnection, user: auth.User | None, event_id, expected_version: int,
+                 changes: dict, note: str | None = None, now: datetime | None = None) -> dict:
+    """Change a mass event (any field; status 'cancelled' cancels it, 'deleted' takes it off every list while
+    its history stays); return it as saved. Raises NotFound, PermissionDenied, InvalidChange or Conflict."""
+    def prepare(before: dict) -> dict:
+        merged = {f: before.get(f) for f in EVENT_FIELDS} | changes
+        if "district_kato" in changes and "latitude" not in changes:   # a district chosen anew drops the point
+            merged |= {"latitude": None, "longitude": None, "radius_m": None}
+        return validate_event(con, merged)
+
+    sql = """update mass_event set name = $name, kind = $kind, kato = $kato, region_code = $region_code,
+                    district_kato = $district_kato, latitude = $latitude, longitude = $longitude, radius_m = $radius_m,
+                    starts_at = $starts_at, ends_at = $ends_at, attendance = $attendance, source = $source,
+                    status = $status, version = version + 1, updated_at = $when, updated_by = $who
+             where event_id = try_cast($id as integer) and version = $expected
+             returning version"""
+    return _write(con, "mass_event", get_event, str(event_id), user, expected_version, prepare, sql, note, now,
+                  permit=_require_event_edit)

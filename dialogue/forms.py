@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dialogue import auth, editing, records, ui
+from dialogue import auth, editing, i18n, records, ui
 from dialogue.sections import Context
 
 DAYS_AHEAD = 3650  # a due date at most ten years on
@@ -148,3 +148,99 @@ def _change_note(ctx: Context, k: str) -> str:
 
 def _index(options: tuple[str, ...], value) -> int:
     return options.index(value) if value in options else 0
+
+
+# ---- mass events (the Events page) ----------------------------------------------------------------------------
+
+def _event_fields(ctx: Context, k: str, rec: dict | None) -> dict:
+    """The inputs of an event, filled from rec (None: a new one); returns the values for dialogue.editing."""
+    from datetime import datetime, time
+
+    from dialogue import datasets
+
+    lang = ctx.lang
+    rec = rec or {}
+    districts = ctx.run("geography/districts", region=ctx.region)
+    names = {r.district_kato: i18n.place_name({"name_kk": r.name_kk, "name_ru": r.name_ru, "name_en": r.name_en}, lang)
+             for r in districts.itertuples()}
+    codes = list(names)
+    start = rec.get("starts_at") or datetime.combine(ctx.as_of_date + timedelta(days=7), time(19))
+    end = rec.get("ends_at") or start + timedelta(hours=3)
+    name = st.text_input(ctx.t("events.field_name"), value=rec.get("name") or "", max_chars=datasets.EVENT_NAME_MAX,
+                         key=f"{k}_name")
+    c1, c2 = st.columns(2)
+    kind = c1.selectbox(ctx.t("events.field_kind"), datasets.EVENT_KINDS, key=f"{k}_kind",
+                        index=_index(datasets.EVENT_KINDS, rec.get("kind")), format_func=lambda v: ctx.t(f"events.kind_{v}"))
+    district = c2.selectbox(ctx.t("events.field_district"), codes, key=f"{k}_district", format_func=names.get,
+                            index=codes.index(rec["district_kato"]) if rec.get("district_kato") in codes else 0)
+    has_point = not editing.missing(rec.get("latitude"))
+    use_point = st.checkbox(ctx.t("events.field_use_point"), value=has_point, key=f"{k}_use_point")
+    p1, p2, p3 = st.columns(3)
+    lat = p1.number_input(ctx.t("events.field_latitude"), value=float(rec["latitude"]) if has_point else 51.1283,
+                          min_value=40.0, max_value=56.0, format="%.4f", key=f"{k}_lat")
+    lon = p2.number_input(ctx.t("events.field_longitude"), value=float(rec["longitude"]) if has_point else 71.4304,
+                          min_value=46.0, max_value=88.0, format="%.4f", key=f"{k}_lon")
+    radius = p3.number_input(ctx.t("events.field_radius"), value=float(rec["radius_m"]) if has_point else 1500.0,
+                             min_value=datasets.EVENT_RADIUS_M[0], max_value=datasets.EVENT_RADIUS_M[1], step=100.0,
+                             key=f"{k}_radius")
+    t1, t2, t3, t4 = st.columns(4)
+    fmt = date_format(lang)
+    start_day = t1.date_input(ctx.t("events.field_start_day"), value=start.date(), format=fmt, key=f"{k}_start_day")
+    start_time = t2.time_input(ctx.t("events.field_start_time"), value=start.time(), key=f"{k}_start_time")
+    end_day = t3.date_input(ctx.t("events.field_end_day"), value=end.date(), format=fmt, key=f"{k}_end_day")
+    end_time = t4.time_input(ctx.t("events.field_end_time"), value=end.time(), key=f"{k}_end_time")
+    a1, a2 = st.columns(2)
+    attendance = a1.number_input(ctx.t("events.field_attendance"), min_value=0,
+                                 max_value=int(datasets.EVENT_ATTENDANCE_MAX), step=1000, key=f"{k}_attendance",
+                                 value=int(rec["attendance"]) if not editing.missing(rec.get("attendance")) else 10_000)
+    source = a2.text_input(ctx.t("events.field_source"), value=rec.get("source") or "", max_chars=editing.SOURCE_MAX,
+                           key=f"{k}_source")
+    values = {"name": name, "kind": kind, "starts_at": datetime.combine(start_day, start_time),
+              "ends_at": datetime.combine(end_day, end_time), "attendance": attendance, "source": source}
+    if use_point:
+        values |= {"latitude": lat, "longitude": lon, "radius_m": radius}
+    else:
+        values |= {"district_kato": district, "latitude": None, "longitude": None, "radius_m": None}
+    return values
+
+
+def new_event(ctx: Context, user: auth.User | None) -> None:
+    """Enter a mass event (ministry, regulator, admin, operators); others are told who enters them."""
+    with st.expander(ctx.t("events.form_new"), icon=":material/add_location_alt:"):
+        ui.flash("event_new")
+        if user is None:
+            st.info(ctx.t("editlog.sign_in_to_edit"))
+            return
+        if not auth.can_enter_events(user):
+            st.info(ctx.t("events.read_only", user=ui.user_label(user)))
+            return
+        with st.form("ev_new", clear_on_submit=True):
+            values = _event_fields(ctx, "ev_new", None)
+            note = _change_note(ctx, "ev_new")
+            if st.form_submit_button(ctx.t("events.save_new"), type="primary", key="ev_new_save"):
+                ui.write(editing.create_event, user, values, note=note, slot="event_new",
+                         done=lambda event_id: ctx.t("events.entered", id=event_id))
+        st.caption(ctx.t("events.upload_hint"))
+
+
+def event_editor(ctx: Context, user: auth.User | None, rec: dict) -> None:
+    """Change, cancel or delete an event (who may: dialogue.auth.can_edit_event, checked again on save)."""
+    ui.flash("event_edit")
+    if user is None or not auth.can_enter_events(user):
+        return
+    event_id = int(rec["event_id"])
+    if not auth.can_edit_event(user, rec.get("entered_by_name")):
+        st.caption(ctx.t("events.not_yours", user=ui.user_label(user)))
+        return
+    seen = _opened_at("event", str(event_id), int(rec["version"]), f"ev_{event_id}")
+    k = f"ev_{event_id}_{seen}"
+    with st.expander(ctx.t("events.form_edit"), icon=":material/edit_calendar:"):
+        with st.form(f"{k}_form"):
+            status = st.selectbox(ctx.t("events.field_status"), editing.EVENT_STATUSES, key=f"{k}_status",
+                                  index=_index(editing.EVENT_STATUSES, rec["status"]),
+                                  format_func=lambda v: ctx.t(f"events.status_{v}"))
+            values = _event_fields(ctx, k, rec)
+            note = _change_note(ctx, k)
+            if st.form_submit_button(ctx.t("editlog.save"), type="primary", key=f"{k}_save"):
+                ui.write(editing.update_event, user, event_id, seen, {**values, "status": status}, note=note,
+                         slot="event_edit", done=ctx.t("events.saved", id=event_id), forget=f"_seen_event_{event_id}")

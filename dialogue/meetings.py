@@ -19,7 +19,7 @@ from dialogue import auth, db, editing, periods
 KINDS = ("council", "regional")
 # The screens an agenda is built from (dialogue.sections.agenda draws each), in their usual order.
 AGENDA_ITEMS = ("national", "below_threshold", "complaint_spikes", "delayed_rollout", "oldest_bottlenecks",
-                "permits_past_clock", "actions_due", "aob")
+                "permits_past_clock", "events", "actions_due", "aob")
 LANGS = ("kk", "ru", "en")
 PROGRAMMES = ("fibre_village", "last_mile", "4g_settlement", "5g_city", "road_4g", "satellite")
 ATTENDEES_MAX = 60

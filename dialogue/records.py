@@ -27,6 +27,8 @@ _CODE_KEYS = {  # field -> (message key prefix, allowed codes): codes outside th
     ("action_item", "status"): ("actions.status_", ACTION_STATUSES),
     ("action_item", "owner"): ("actions.owner_", OWNERS),
     ("action_item", "topic"): ("actions.topic_", TOPICS),
+    ("mass_event", "kind"): ("events.kind_", ("concert", "sport", "holiday", "forum", "other")),
+    ("mass_event", "status"): ("events.status_", ("active", "cancelled", "deleted")),
 }
 _DATE_FIELDS = ("due_on", "resolved_on", "held_on")
 
@@ -166,7 +168,8 @@ def describe_error(exc: Exception, lang: str) -> tuple[str, str]:
         return "error", i18n.t("editlog.denied", lang)
     if isinstance(exc, InvalidChange):
         reason = exc.reason if exc.reason in ("bad_date", "not_allowed", "not_editable", "required",
-                                              "before_opened") else "not_allowed"
+                                              "before_opened", "outside_kazakhstan", "ends_not_after_start",
+                                              "event_too_long", "radius_without_point") else "not_allowed"
         return "error", i18n.t(f"editlog.invalid_{reason}", lang, field=field_name(exc.field, lang))
     if isinstance(exc, NotFound):
         return "error", i18n.t("editlog.gone", lang)

@@ -23,6 +23,7 @@ from dialogue.demo.base import DATASETS, OPERATORS, SCALES, _insert, _load_geo, 
 from dialogue.demo.bottlenecks import _bottlenecks
 from dialogue.demo.complaints import _complaints
 from dialogue.demo.coverage import _coverage_rows, _coverage_starts, _unit_months
+from dialogue.demo.event_register import _event_rows
 from dialogue.demo.meetings import _meetings, freeze, region_names
 from dialogue.demo.permits import _permits
 from dialogue.demo.rollout import _plan_rollout, _rollout_rows
@@ -32,7 +33,7 @@ from dialogue.demo.tiles import _speed_tiles
 
 TABLES = ("region", "district", "settlement", "operator", "kpi_definition", "kpi_threshold", "load_log",
           "speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "meeting",
-          "action_item", "change_event", "speed_tile", "permit", "meeting_decision")
+          "action_item", "change_event", "speed_tile", "permit", "meeting_decision", "mass_event")
 
 
 def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int = 20240101,
@@ -76,6 +77,9 @@ def build_warehouse(path: str | os.PathLike, scale: str = "default", seed: int =
         bottlenecks, b_events = _bottlenecks(items, span, seed, load_ids["bottlenecks"])
         counts["bottlenecks"] = _insert(con, "bottleneck", bottlenecks)
         counts["permits"] = _insert(con, "permit", _permits(items, bottlenecks, geo, span, seed, load_ids["permits"]))
+        events_rows = _event_rows(as_of, load_ids["events"])
+        counts["events"] = _insert(con, "mass_event", events_rows)
+        con.execute("select count(nextval('mass_event_seq')) from range(?)", [len(events_rows)]).fetchall()
         meetings, actions, a_events, decisions = _meetings(geo, span, seed, region_names(con))
         _insert(con, "meeting", meetings)
         _insert(con, "action_item", actions)

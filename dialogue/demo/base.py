@@ -42,7 +42,8 @@ OPERATORS = pd.DataFrame({
 })
 MOBILE_SHARE = np.array([0.30, 0.40, 0.30])  # op_a, op_b, op_c
 
-DATASETS = ("speed_tests", "coverage", "complaints", "rollout", "bottlenecks", "survey", "speed_tiles", "permits")
+DATASETS = ("speed_tests", "coverage", "complaints", "rollout", "bottlenecks", "survey", "speed_tiles", "permits",
+            "events")
 # RNG stream numbers: changing one dataset's draws never shifts another's.
 S_GEO, S_SPEED, S_COVERAGE, S_COMPLAINT, S_ROLLOUT, S_BOTTLENECK, S_SURVEY, S_MEETING = range(1, 9)
 

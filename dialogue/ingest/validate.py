@@ -213,8 +213,14 @@ def _permit_checks(position: dict[str, int], param) -> list[str]:
     return permits.checks(position, param)
 
 
+def _event_checks(position: dict[str, int], param) -> list[str]:
+    from dialogue.ingest import events
+
+    return events.checks(position, param)
+
+
 # Dataset → its checks across rows, each a SELECT of (row_no, ord, column_name, value, reason, detail).
-ROW_GROUP_CHECKS = {"permits": _permit_checks}
+ROW_GROUP_CHECKS = {"permits": _permit_checks, "events": _event_checks}
 
 
 def _fmt(x: float) -> str:

@@ -20,6 +20,7 @@ from dialogue.sections import (
     business,
     changes,
     complaints,
+    events,
     overview,
     permits,
     quality,
@@ -126,6 +127,11 @@ def permits_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     ]
 
 
+def events_chapter(ctx: Context) -> list[tuple[str, Builder]]:
+    # The period's events: ranked by their worst drop (with the chart), and the register's list of them.
+    return [("events.ranked", events.ranked), ("events.register", events.register)]
+
+
 def business_chapter(ctx: Context) -> list[tuple[str, Builder]]:
     return [
         ("business.headline", business.headline),
@@ -147,6 +153,7 @@ CHAPTERS: list[tuple[str, Callable[[Context], list[tuple[str, Builder]]]]] = [
     ("rollout", rollout_chapter),
     ("bottlenecks", bottlenecks_chapter),
     ("permits", permits_chapter),
+    ("events", events_chapter),
     ("business", business_chapter),
     ("actions", actions_chapter),
 ]
@@ -224,7 +231,7 @@ SCREEN_ONLY = ("quality.matrix_hint", "quality.map_hint", "overview.map_hint", "
 # Where a chapter's figures come from, for a section that does not say (paper always does).
 CHAPTER_SOURCES = {"quality": "source.kpis", "complaints": "source.complaints", "rollout": "source.rollout",
                    "bottlenecks": "source.bottlenecks", "business": "source.survey", "actions": "source.actions",
-                   "permits": "source.permits"}
+                   "permits": "source.permits", "events": "source.events"}
 
 
 def for_paper(ctx: Context, section: Section, chapter: str = "") -> Section:

@@ -18,6 +18,7 @@ from dialogue.sections import (
     bottlenecks,
     complaints,
     empty,
+    events,
     permits,
     profile,
     register,
@@ -32,6 +33,9 @@ DELAYED_COLUMNS = ("item_id", "place", "delay_days", "to_act", "bottleneck_ids")
 OLDEST_COLUMNS = ("bottleneck_id", "kind_label", "age_days", "place", "responsible_label", "rollout_item_id")
 PERMIT_COLUMNS = ("site_ref", "stage_label", "holder", "past_clock_days")
 PERMIT_SITES_SHOWN = 5
+EVENT_COLUMNS = ("name", "when", "worst", "median_change_pct", "complaints")
+COMING_COLUMNS = ("name", "when", "place", "last_time")
+EVENTS_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ def sections(ctx: Context, item: str, meeting_id: str) -> list[Section]:
         return [bottlenecks.ages(ctx), profile.narrow(bottlenecks.log(ctx), OLDEST_COLUMNS)]
     if item == "permits_past_clock":
         return permit_screen(ctx)
+    if item == "events":
+        return events_screen(ctx, meeting_id)
     if item == "actions_due":
         return [register.carried(ctx, meeting_id)]
     if item == "aob":
@@ -96,6 +102,21 @@ def permit_screen(ctx: Context) -> list[Section]:
     return [replace(stuck, table=None, notes=()),
             replace(listed, key="permits.stuck_list", figure=None, summary=None, notes=(),
                     title=ctx.t("permits.list_title"))]
+
+
+def events_screen(ctx: Context, meeting_id: str) -> list[Section]:
+    """Events since the last meeting (worst drop first) and the coming ones, as lists that fit one screen."""
+    since = events_since(ctx, meeting_id)
+    held = events.ranked(ctx, rows=EVENTS_SHOWN, since=since)
+    coming = events.coming(ctx)
+    return [replace(profile.narrow(held, EVENT_COLUMNS, rows=EVENTS_SHOWN), figure=None, notes=()),
+            replace(profile.narrow(coming, COMING_COLUMNS, rows=EVENTS_SHOWN), notes=())]
+
+
+def events_since(ctx: Context, meeting_id: str):
+    """The day of the previous meeting of the same kind (the period's start for a first meeting)."""
+    before = register.previous(ctx, meeting_id)
+    return before["held_on"] if before is not None else ctx.period.start
 
 
 # ---- the national screen's list of regions below their minimum ---------------------------------------
@@ -157,6 +178,10 @@ def figures(ctx: Context, item: str, meeting_id: str) -> dict[str, float]:
         if item == "permits_past_clock":
             row = permits.totals(ctx)
             return _numbers(permits_past_clock=int(row.past_clock), sites_past_clock=int(row.sites_past_clock))
+        if item == "events":
+            held = events.ranked_frame(ctx, events_since(ctx, meeting_id))
+            fell = held.worst_change_pct <= events.HELD_PCT
+            return _numbers(events_held=len(held), events_fell=int(fell.sum()))
         if item == "actions_due":
             items = ctx.query("meetings/carried_items", meeting_id=meeting_id, limit=register.LIST_LIMIT)
             return _numbers(open_items=len(items), overdue_items=int(items.is_overdue.sum()))

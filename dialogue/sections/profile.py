@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dialogue import charts, i18n, kpi, periods
 from dialogue.sections import NATIONAL, Context, Metric, Section, Table, as_of, empty, register, section
 from dialogue.sections import bottlenecks as bottleneck_pages
+from dialogue.sections import events as mass_events
 from dialogue.sections import overview as national_kpis
 from dialogue.sections import permits as permit_clocks
 
@@ -27,7 +28,7 @@ DUE_AHEAD_DAYS = 31
 # The page each block summarises (views/<url>.py), opened with the same filters.
 LINKS = {"profile.kpis": "quality", "profile.complaints": "complaints", "profile.rollout": "rollout",
          "profile.bottlenecks": "bottlenecks", "bottlenecks.akimat_list": "bottlenecks", "profile.actions": "actions",
-         "permits.past_clock": "permits"}
+         "permits.past_clock": "permits", "events.profile": "events"}
 AKIMAT_COLUMNS = ("bottleneck_id", "kind_label", "place", "age_days", "overdue_days", "rollout_item_id")
 TILE_HEIGHT = 250
 ROW_WIDTHS = (1.45, 1, 1.05, 1.2)   # the quality table needs the most room, the bottleneck list next
@@ -50,12 +51,12 @@ def headline_row(ctx: Context) -> list[Section]:
 
 
 def lists(ctx: Context) -> list[Section]:
-    """Below the row: the akimat's own list (the bottlenecks page's, fewer columns), the permits past the clock and
-    the action items due."""
+    """Below the row: the akimat's own list (the bottlenecks page's, fewer columns), the permits past the clock, the
+    period's mass events ranked by their worst drop, and the action items due."""
     akimat = narrow(bottleneck_pages.akimat_list(ctx), AKIMAT_COLUMNS, ITEMS_SHOWN)
     # Titled even when nothing is open: in a tile, the box alone would not say which list is empty.
     return [akimat if akimat.title else replace(akimat, title=ctx.t("bottlenecks.akimat_list")),
-            permit_clocks.past_clock(ctx), actions_due(ctx)]
+            permit_clocks.past_clock(ctx), mass_events.profile_block(ctx), actions_due(ctx)]
 
 
 def title(ctx: Context) -> str:

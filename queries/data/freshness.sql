@@ -14,7 +14,7 @@ with facts as (
 cadence (dataset, sort_order, stale_after_days, is_register) as (
     values ('speed_tests', 1, 45, false), ('coverage', 2, 75, false), ('complaints', 3, 45, false),
            ('rollout', 4, 45, true), ('bottlenecks', 5, 45, true), ('survey', 6, 135, false),
-           ('speed_tiles', 7, 200, false), ('permits', 8, 45, true)
+           ('speed_tiles', 7, 200, false), ('permits', 8, 45, true), ('events', 9, 45, true)
 ),
 by_source as (
     select dataset, source_code, operator_code, count(*) as rows, max(data_day) as last_data_day,

@@ -20,6 +20,8 @@ with fact_rows as (
     select load_id, quarter from speed_tile where ($region is null or region_code = $region)
     union all
     select load_id, submitted_on from permit where ($region is null or region_code = $region)
+    union all
+    select load_id, starts_at::date from mass_event where load_id is not null and ($region is null or region_code = $region)
 ),
 by_load as (
     select load_id, count(*) as region_rows, min(data_day) as data_from, max(data_day) as data_to

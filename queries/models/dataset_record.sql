@@ -1,7 +1,7 @@
 -- model:   dataset_record (a view)
 -- purpose: every record of every uploaded dataset, in one shape, for freshness and coverage questions
 -- grain:   one row per record (speed test, coverage row, complaint, rollout item, bottleneck, response, tile,
---          permit round)
+--          permit round, mass event loaded from a file: those entered on the Events page belong to no load)
 -- units:   record_day .. record_until (exclusive) = the days a record speaks for: its day (measured,
 --          received, planned, opened, submitted), its month (coverage, survey) or its quarter (speed tiles);
 --          data_day = the day its data speaks of (a rollout item's completion, else record_day);
@@ -38,4 +38,8 @@ from speed_tile
 union all
 select 'permits', null, operator_code, region_code, district_kato, submitted_on, submitted_on + 1,
        coalesce(decided_on, submitted_on), load_id
-from permit;
+from permit
+union all
+select 'events', null, null, region_code, district_kato, starts_at::date, ends_at::date + 1, starts_at::date, load_id
+from mass_event
+where load_id is not null;

@@ -50,13 +50,19 @@ def test_cold_deep_link_opens_the_page(server, browser):
         context.close()
 
 
+# Pages added after the suite reached its time budget are loaded once (at phone width, below) rather than in every
+# view and on the empty warehouse: their AppTest runs cover the views and the empty warehouse.
+ONCE = ("events",)
+EVERY_VIEW = [p for p in PAGES if p.url not in ONCE]
+
+
 class PagesInBrowser:
     """Every page in one view (a class per view, below: a parallel run gives each view its own worker)."""
 
     query: dict
     tag: str
 
-    @pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
+    @pytest.mark.parametrize("spec", EVERY_VIEW, ids=[p.url for p in EVERY_VIEW])
     def test_page_in_browser(self, server, browser, spec):
         query, tag = self.query, self.tag
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -124,7 +130,7 @@ def test_overview_map_is_drawn_and_clickable(server, browser):
         context.close()
 
 
-@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks", "profile", "meeting"])
+@pytest.mark.parametrize("url", ["overview", "quality", "bottlenecks", "profile", "meeting", *ONCE])
 def test_narrow_window(server, browser, url):
     """A phone-width window, long Kazakh names (Abai region): no error, nothing wider than the window."""
     spec = next(p for p in PAGES if p.url == url)
@@ -139,7 +145,7 @@ def test_narrow_window(server, browser, url):
         context.close()
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=[p.url for p in PAGES])
+@pytest.mark.parametrize("spec", EVERY_VIEW, ids=[p.url for p in EVERY_VIEW])
 def test_page_on_empty_warehouse(empty_server, browser, spec):
     """No data loaded yet: every page says so plainly, without an error or a blank chart."""
     context, page, errors, outside = open_page(browser, page_url(empty_server, spec, {"lang": "en"}), height=1200)

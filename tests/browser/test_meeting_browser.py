@@ -18,6 +18,8 @@ from dialogue import auth, meetings, periods
 from tests.conftest import ARTIFACTS
 from tests.servers import open_page, start_server, wait_until_ready
 
+SLIDES = len(meetings.AGENDA_ITEMS)   # the shared screen: one slide per agenda item
+
 pytestmark = pytest.mark.browser
 PASSWORD = "council-demo-pass-2026"
 ITEMS = ("Operator A to publish the 4G plan for Zhylyoi district",
@@ -103,24 +105,24 @@ def test_a_meeting_end_to_end(meeting_server, browser):
         page.get_by_role("link", name="Present on the shared screen").click()
         page.wait_for_function("() => location.pathname.endsWith('/present')", timeout=30000)
         settle(page)
-        assert slide_title(page).startswith("1/8")
+        assert slide_title(page).startswith(f"1/{SLIDES}")
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         body = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p').first
         assert float(body.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 28
         shot(page, "present_1_en")
         seen = [slide_title(page)]
-        for key in ("ArrowRight", "PageDown", "ArrowRight", "PageDown", "ArrowRight", "PageDown", "ArrowRight"):
+        for key in [("ArrowRight", "PageDown")[i % 2] for i in range(SLIDES - 1)]:
             page.locator("body").press(key)
-            page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{len(seen) + 1}/8')",
+            page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{len(seen) + 1}/{SLIDES}')",
                                    timeout=30000)
             settle(page)
             seen.append(slide_title(page))
             shot(page, f"present_{len(seen)}_en")
             assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= 1080 + 2, \
                 f"slide {seen[-1]} scrolls"
-        assert [t.split(" · ")[0] for t in seen] == [f"{i}/8" for i in range(1, 9)]
-        assert "slide=8" in page.url
-        for key, expected in (("PageUp", "7/8"), ("ArrowLeft", "6/8")):
+        assert [t.split(" · ")[0] for t in seen] == [f"{i}/{SLIDES}" for i in range(1, SLIDES + 1)]
+        assert f"slide={SLIDES}" in page.url
+        for key, expected in (("PageUp", f"{SLIDES - 1}/{SLIDES}"), ("ArrowLeft", f"{SLIDES - 2}/{SLIDES}")):
             page.locator("body").press(key)
             page.wait_for_function(f"() => document.querySelector('h1').innerText.startsWith('{expected}')",
                                    timeout=30000)

@@ -180,6 +180,35 @@ CASES += [
 ]
 
 
+EVENT_HEADER = "name,kind,kato,latitude,longitude,radius_m,starts_at,ends_at,attendance,source"
+EVENT_OK = f"Concert,concert,{ASTANA_DISTRICT},,,,2026-08-12 19:00,2026-08-12 23:00,30000,Organiser"
+
+
+def _events(*rows: str) -> bytes:
+    return _text([EVENT_HEADER, EVENT_OK, *rows])
+
+
+# A bad events file is refused whole, the row named: the good first row is not loaded either.
+CASES += [
+    Case("event_ends_before_start.csv", "events",
+         _events("Match,sport,,51.1083,71.4024,1500,12.08.2026 19:00,12.08.2026 18:00,28000,Club"),
+         {(3, "ends_at", "ends_not_after_start")}),
+    Case("event_unknown_place.csv", "events",
+         _events("Forum,forum,999999999,,,,2026-05-29 09:00,2026-05-29 19:00,5000,Ministry"),
+         {(3, "kato", "unknown_kato")}),
+    Case("event_point_outside_kazakhstan.csv", "events",
+         _events("Concert in Moscow,concert,,55.7558,37.6173,1500,2026-08-12 19:00,2026-08-12 23:00,30000,Organiser"),
+         {(3, "latitude, longitude", "outside_kazakhstan")}),
+    Case("event_unknown_kind.csv", "events",
+         _events(f"Rave,rave,{ASTANA_DISTRICT},,,,2026-08-12 19:00,2026-08-12 23:00,3000,Organiser"),
+         {(3, "kind", "not_allowed")}),
+    Case("event_too_long_radius_without_point.csv", "events",
+         _events(f"Festival,concert,{ASTANA_DISTRICT},,,2000,2026-08-01 12:00,2026-08-20 23:00,9000,Organiser",
+                 "Square,holiday,,51.1283,71.4304,,2026-03-22 12:00,2026-03-22 22:00,60000,Akimat"),
+         {(3, "ends_at", "event_too_long"), (3, "radius_m", "radius_without_point"), (4, "radius_m", "required")}),
+]
+
+
 @pytest.fixture
 def con(small_copy):
     c = db.connect(small_copy)

@@ -434,18 +434,18 @@ def test_data_page_offers_upload_and_rollback_to_a_signed_in_regulator(small_cop
     assert not at.exception, [e.value for e in at.exception]
     upload = next(s for s in at.selectbox if s.key == "data_upload_dataset")
     assert upload.options == ["Speed tests", "Coverage", "Complaints", "Rollout", "Bottlenecks", "Business survey",
-                              "Speed tiles (Ookla open data)", "Permit applications"]
-    # The eight demo loads, newest first: a regulator may roll back any load, once the box is ticked.
+                              "Speed tiles (Ookla open data)", "Permit applications", "Mass events"]
+    # The nine demo loads, newest first: a regulator may roll back any load, once the box is ticked.
     pick = next(s for s in at.selectbox if s.key.startswith("data_rollback_pick"))
-    assert len(pick.options) == 8 and pick.value == 8
+    assert len(pick.options) == 9 and pick.value == 9
     assert at.button(key="data_rollback").disabled
-    at.checkbox(key="data_rollback_sure_8").check().run()
+    at.checkbox(key="data_rollback_sure_9").check().run()
     at.button(key="data_rollback").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Load #8 rolled back" in s.value for s in at.success)
+    assert any("Load #9 rolled back" in s.value for s in at.success)
     with access.reading(small_copy) as con:   # the app's shared connection of this process
-        assert con.execute("select count(*) from permit").fetchone()[0] == 0
-        assert con.execute("select status, rolled_back_by from load_log where load_id = 8").fetchone() == \
+        assert con.execute("select count(*) from mass_event").fetchone()[0] == 0
+        assert con.execute("select status, rolled_back_by from load_log where load_id = 9").fetchone() == \
             ("rolled_back", "reg.one")
 
 

@@ -110,7 +110,8 @@ def test_the_previous_release_warehouse_upgrades_without_losing_a_row(previous_w
         pd.testing.assert_frame_equal(monthly_summary(cur), monthly_from_raw(cur), check_exact=True)
     access.release(path)
 
-    assert schema_versions(path) == list(range(1, latest + 1))
+    # Every migration of this code, in order (numbers may be reserved by a branch not merged yet).
+    assert schema_versions(path) == [v for v, _, _ in db.migrations()] and schema_versions(path)[-1] == latest
     assert schema_rows(path)[:7] == old_schema_rows
     assert without_schema_version(read_fingerprint(path, kept)) == without_schema_version(before_kept), \
         "a row was lost or changed by the upgrade"

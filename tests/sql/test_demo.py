@@ -15,7 +15,8 @@ from dialogue.meetings import AGENDA_ITEMS
 
 AS_OF = date(2026, 11, 15)
 CUT = datetime(2026, 11, 15)
-FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "speed_tile", "permit")
+FACTS = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "speed_tile", "permit",
+         "mass_event")
 CONTENT = ("operator", "load_log", *FACTS, "meeting", "action_item", "change_event", "meeting_decision")
 
 
