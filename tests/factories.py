@@ -52,10 +52,16 @@ def add_load(con, dataset="speed_tests"):
                        [dataset, dataset]).fetchone()[0]
 
 
+# The columns a hand-made speed test fills (the point, latitude and longitude, stays null).
+SPEED_TEST_COLUMNS = ("measured_at, kato, region_code, district_kato, is_rural, operator_code, technology, "
+                      "download_mbps, upload_mbps, latency_ms, source, load_id")
+
+
 def add_tests(con, region, day, speeds, technology="fixed"):
     load = add_load(con, f"speed_{region}_{day}_{technology}")
     for s in speeds:
-        con.execute("""insert into speed_test values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
+        con.execute(f"""insert into speed_test ({SPEED_TEST_COLUMNS})
+                        values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
                     [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
                      technology, s, s / 2, load])
     db.refresh_summaries(con, "speed_test")   # as every write of speed tests does
@@ -65,8 +71,22 @@ MONTHLY_ORDER = "order by month, scope, dimension, member nulls first"
 _MONTHLY_PART = """select date_trunc('month', measured_at)::date as month, {scope} as scope, '{dimension}' as dimension,
                           {member} as member, median(download_mbps) as median_download_mbps,
                           median(upload_mbps) as median_upload_mbps, median(latency_ms) as median_latency_ms,
-                          100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct, count(*) as tests
-                   from speed_test group by all"""
+                          100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct, count(*) as tests,
+                          quantile_cont(download_mbps, 0.1) as p10_download_mbps,
+                          100.0 * avg(case when upload_mbps is null or latency_ms is null then null
+                                           else (download_mbps >= v.d and upload_mbps >= v.u
+                                                 and latency_ms <= v.l)::int end) as tests_video_call_pct,
+                          100.0 * avg(case when upload_mbps is null then null
+                                           else (download_mbps >= c.d and upload_mbps >= c.u)::int end)
+                              as tests_consistent_pct,
+                          100.0 * avg((download_mbps >= h.d)::int) as tests_at_least_100_pct
+                   from speed_test,
+                        (select min_download_mbps as d, min_upload_mbps as u, max_latency_ms as l
+                         from speed_outcome where outcome_code = 'video_call') v,
+                        (select min_download_mbps as d, min_upload_mbps as u
+                         from speed_outcome where outcome_code = 'consistent') c,
+                        (select min_download_mbps as d from speed_outcome where outcome_code = 'target_100') h
+                   group by all"""
 
 
 def monthly_summary(con):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db, periods
-from tests.factories import add_load
+from tests.factories import SPEED_TEST_COLUMNS, add_load
 
 OCT = periods.parse("2026-10")
 ATYRAU_CITY, MAKAT, ZHYLYOI = "231000000", "235200000", "233600000"
@@ -16,7 +16,8 @@ def add_tests(con, district, day, speeds, technology="fixed", operator="op_a", r
     """Speed tests in one district of Atyrau region (KZ-23): upload is half the download."""
     load = add_load(con, f"speed_{district}_{day}_{technology}_{operator}_{rural}_{speeds}")
     for s in speeds:
-        con.execute("insert into speed_test values (?, ?, 'KZ-23', ?, ?, ?, ?, ?, ?, ?, 'crowd', ?)",
+        con.execute(f"insert into speed_test ({SPEED_TEST_COLUMNS}) "
+                    "values (?, ?, 'KZ-23', ?, ?, ?, ?, ?, ?, ?, 'crowd', ?)",
                     [datetime.combine(day, datetime.min.time()), district, district, rural, operator, technology,
                      s, s / 2, latency, load])
     db.refresh_summaries(con, "speed_test")   # as every write of speed tests does
