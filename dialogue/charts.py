@@ -344,3 +344,26 @@ def timeline(frame: pd.DataFrame, row: str, start: str, end: str, label: str, co
     values, labels = month_ticks([m.date() for m in months], lang, max_ticks=7) if len(months) else ([], [])
     fig.update_xaxes(type="date", tickvals=values, ticktext=labels)
     return style(fig, lang, title, height or 110 + 42 * len(rows))
+
+
+# Slow (red) to fast (green), for speeds on a heatmap.
+SPEED_SCALE = [[0, "#C8102E"], [0.25, "#E0604A"], [0.5, "#F2CF6B"], [0.75, "#A8D5B0"], [1, "#2E8540"]]
+
+
+def hour_heatmap(frame: pd.DataFrame, value: str, day_names: dict[int, str], lang: str, colour_title: str,
+                 title: str | None = None, height: int = 360, value_format: str = ",.0f") -> go.Figure:
+    """Days of the week (rows, Monday first) × local hours 0-23 (columns), each cell coloured by `value`
+    (slow red, fast green); `tests` is shown on hover; missing cells stay blank."""
+    grid = frame.pivot(index="weekday", columns="hour", values=value).reindex(index=list(day_names),
+                                                                              columns=range(24))
+    tests = frame.pivot(index="weekday", columns="hour", values="tests").reindex(index=list(day_names),
+                                                                                columns=range(24))
+    fig = go.Figure(go.Heatmap(
+        z=grid.values.tolist(), x=[f"{h:02d}" for h in range(24)], y=list(day_names.values()),
+        customdata=tests.fillna(0).astype(int).values.tolist(), colorscale=SPEED_SCALE, xgap=1, ygap=1,
+        colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14},
+        hovertemplate=f"%{{y}} %{{x}}:00 — %{{z:{value_format}}} {colour_title}<br>n = %{{customdata:,}}<extra></extra>",
+    ))
+    fig.update_xaxes(showgrid=False, fixedrange=True, type="category", tickfont={"size": 12})
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category")
+    return style(fig, lang, title, height)

@@ -23,7 +23,7 @@ REFERENCE = ROOT / "data" / "reference"
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 # The summary tables built month by month from a raw table: (its time column, the summaries, each rebuilt by
 # queries/summaries/<name>.sql for a span of months).
-SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly",))}
+SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly", "speed_test_hourly"))}
 
 
 
