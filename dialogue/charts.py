@@ -367,3 +367,22 @@ def hour_heatmap(frame: pd.DataFrame, value: str, day_names: dict[int, str], lan
     fig.update_xaxes(showgrid=False, fixedrange=True, type="category", tickfont={"size": 12})
     fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category")
     return style(fig, lang, title, height)
+
+
+def dip_matrix(frame: pd.DataFrame, row: str, column: str, value: str, rows: list, columns: dict, lang: str,
+               title: str | None = None, height: int | None = None) -> go.Figure:
+    """Rows (e.g. regions, in the given order) × columns (key → heading), each cell a percentage loss shown
+    as text and shaded from none (white) to half or more (deep red); a gain stays white; missing cells blank."""
+    grid = frame.pivot(index=row, columns=column, values=value).reindex(index=rows, columns=list(columns))
+    text = grid.map(lambda v: "" if pd.isna(v) else i18n.fmt_number(v, lang))
+    fig = go.Figure(go.Heatmap(
+        z=grid.clip(lower=0).values.tolist(), x=[wrap(h, 12) for h in columns.values()], y=rows,
+        text=text.values.tolist(), zmin=0, zmax=50, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
+        colorscale=[[0, "#FFFFFF"], [0.3, "#F6C6B8"], [1, RAG_COLOURS["red"]]],
+        textfont={"color": INK, "size": 13}, hovertemplate="<b>%{y}</b> · %{x}: %{text} %<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category")
+    style(fig, lang, title, height or 110 + 28 * len(rows))
+    fig.update_layout(plot_bgcolor=GRID)
+    return fig

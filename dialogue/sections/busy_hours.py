@@ -96,6 +96,11 @@ def heatmap(ctx: Context, measure: str = "median_download_mbps", district: str |
                    as_of=as_of(ctx), data=frame)
 
 
+def _member_order(members: pd.Series) -> pd.Series:
+    """Technologies from fixed to satellite, operators by code."""
+    return members.map(lambda m: (TECH_ORDER.index(m) if m in TECH_ORDER else len(TECH_ORDER), m))
+
+
 def _dips(ctx: Context, by: str) -> pd.DataFrame:
     frame = ctx.query("quality/busy_hour_dip")
     frame = frame[frame.dimension == by]
@@ -119,14 +124,11 @@ def dip_ranking(ctx: Context, by: str = "operator") -> Section:
         fig = charts.grouped_bar(shown, "name", "dip_pct", "area", {}, ctx.lang, value_format=",.0f",
                                  axis_title=ctx.t("busy.axis_dip"), height=380)
     else:
+        # The regions ranked by their mean dip, the country first: one row each, a column per operator/technology.
         regions = valued[valued.area_code != NATIONAL]
-        order = regions.groupby("area").dip_pct.mean().sort_values(ascending=False).index
-        regions = regions.assign(area=pd.Categorical(regions.area, list(order), ordered=True)).sort_values(
-            ["area", "member"])
-        fig = charts.grouped_bar(regions.assign(area=regions.area.astype(str)), "area", "dip_pct", "name", {},
-                                 ctx.lang, horizontal=True, value_format=",.0f", show_text=False,
-                                 axis_title=ctx.t("busy.axis_dip"), height=140 + 22 * len(order) * max(
-                                     1, min(3, regions.member.nunique())))
+        order = [ctx.t("common.national"), *regions.groupby("area").dip_pct.mean().sort_values(ascending=False).index]
+        members = {m: names[m] for m in valued.sort_values("member", key=_member_order).member.unique()}
+        fig = charts.dip_matrix(valued, "area", "member", "dip_pct", order, members, ctx.lang)
     mine = valued[valued.area_code == (ctx.region or NATIONAL)].sort_values("dip_pct", ascending=False)
     if mine.empty:
         summary = None
