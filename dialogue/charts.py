@@ -344,3 +344,45 @@ def timeline(frame: pd.DataFrame, row: str, start: str, end: str, label: str, co
     values, labels = month_ticks([m.date() for m in months], lang, max_ticks=7) if len(months) else ([], [])
     fig.update_xaxes(type="date", tickvals=values, ticktext=labels)
     return style(fig, lang, title, height or 110 + 42 * len(rows))
+
+
+# Slow (red) to fast (green), for speeds on a heatmap.
+SPEED_SCALE = [[0, "#C8102E"], [0.25, "#E0604A"], [0.5, "#F2CF6B"], [0.75, "#A8D5B0"], [1, "#2E8540"]]
+
+
+def hour_heatmap(frame: pd.DataFrame, value: str, day_names: dict[int, str], lang: str, colour_title: str,
+                 title: str | None = None, height: int = 360, value_format: str = ",.0f") -> go.Figure:
+    """Days of the week (rows, Monday first) × local hours 0-23 (columns), each cell coloured by `value`
+    (slow red, fast green); `tests` is shown on hover; missing cells stay blank."""
+    grid = frame.pivot(index="weekday", columns="hour", values=value).reindex(index=list(day_names),
+                                                                              columns=range(24))
+    tests = frame.pivot(index="weekday", columns="hour", values="tests").reindex(index=list(day_names),
+                                                                                columns=range(24))
+    fig = go.Figure(go.Heatmap(
+        z=grid.values.tolist(), x=[f"{h:02d}" for h in range(24)], y=list(day_names.values()),
+        customdata=tests.fillna(0).astype(int).values.tolist(), colorscale=SPEED_SCALE, xgap=1, ygap=1,
+        colorbar={"title": {"text": colour_title, "side": "right"}, "thickness": 14},
+        hovertemplate=f"%{{y}} %{{x}}:00 — %{{z:{value_format}}} {colour_title}<br>n = %{{customdata:,}}<extra></extra>",
+    ))
+    fig.update_xaxes(showgrid=False, fixedrange=True, type="category", tickfont={"size": 12})
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category")
+    return style(fig, lang, title, height)
+
+
+def dip_matrix(frame: pd.DataFrame, row: str, column: str, value: str, rows: list, columns: dict, lang: str,
+               title: str | None = None, height: int | None = None) -> go.Figure:
+    """Rows (e.g. regions, in the given order) × columns (key → heading), each cell a percentage loss shown
+    as text and shaded from none (white) to half or more (deep red); a gain stays white; missing cells blank."""
+    grid = frame.pivot(index=row, columns=column, values=value).reindex(index=rows, columns=list(columns))
+    text = grid.map(lambda v: "" if pd.isna(v) else i18n.fmt_number(v, lang))
+    fig = go.Figure(go.Heatmap(
+        z=grid.clip(lower=0).values.tolist(), x=[wrap(h, 12) for h in columns.values()], y=rows,
+        text=text.values.tolist(), zmin=0, zmax=50, showscale=False, xgap=2, ygap=2, texttemplate="%{text}",
+        colorscale=[[0, "#FFFFFF"], [0.3, "#F6C6B8"], [1, RAG_COLOURS["red"]]],
+        textfont={"color": INK, "size": 13}, hovertemplate="<b>%{y}</b> · %{x}: %{text} %<extra></extra>",
+    ))
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True, type="category")
+    style(fig, lang, title, height or 110 + 28 * len(rows))
+    fig.update_layout(plot_bgcolor=GRID)
+    return fig

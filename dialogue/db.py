@@ -25,7 +25,7 @@ DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 # The summary tables built month by month from a raw table: (its time column, the summaries, each rebuilt by
 # queries/summaries/<name>.sql for a span of months).
 # Every summary table has a `month` column (the first day of the month its rows summarise).
-SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly",))}
+SUMMARIES_OF = {"speed_test": ("measured_at", ("speed_test_monthly", "speed_test_hourly"))}
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,20 @@ def _speed_outcomes(con: duckdb.DuckDBPyConnection) -> None:
     warehouse.load_outcomes(con)
 
 
+def _kpi_definitions(con: duckdb.DuckDBPyConnection) -> None:
+    from dialogue import warehouse
+
+    # Reference data, replaced whole: a warehouse built before the outcome KPIs gets their definitions.
+    if con.execute("select count(*) from kpi_definition").fetchall()[0][0]:
+        warehouse.load_kpis(con)
+
+
 # Migrations whose tables are filled from Python in the same transaction (the working-day calendar, the
-# outcome thresholds).
-FILLED_AFTER = {12: _permit_reference, 14: _speed_outcomes}
+# outcome thresholds, the outcome KPIs' definitions).
+FILLED_AFTER = {12: _permit_reference, 14: _speed_outcomes, 15: _kpi_definitions}
+
+# Models that other models call (DuckDB binds a macro's body when it is created): applied first.
+CALLED_BY_MODELS = ("speed_outcomes",)
 
 # $name outside quotes and comments; DuckDB would reject a parameter the text does not use.
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -123,7 +134,8 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     con.execute("create table if not exists model_state (name varchar primary key, sha256 varchar not null)")
     known = dict(con.execute("select name, sha256 from model_state").fetchall())
     changed = []
-    for f in [*sorted(MODELS.glob("*.sql")), *sorted(SUMMARIES.glob("*.sql"))]:
+    models = sorted(MODELS.glob("*.sql"), key=lambda f: (f.stem not in CALLED_BY_MODELS, f.stem))
+    for f in [*models, *sorted(SUMMARIES.glob("*.sql"))]:
         sql = f.read_text(encoding="utf-8")
         digest = hashlib.sha256(sql.encode()).hexdigest()
         if known.get(f.stem) == digest:

@@ -3,7 +3,7 @@ Test modules import these, never each other."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from dialogue import db
@@ -25,10 +25,6 @@ SAMPLES = {
     "kind": "land_plot",
     "responsible": None,
     "tile_type": "fixed",
-    "min_tests": 20,
-    "event_id": 1,
-    "window_from": datetime(2026, 9, 1),
-    "window_to": datetime(2026, 10, 1),
 }
 DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
          "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}
@@ -56,15 +52,15 @@ def add_load(con, dataset="speed_tests"):
                        [dataset, dataset]).fetchone()[0]
 
 
-# The columns of speed_test a hand-made row fills, in the order of the values below (the point is left null).
-SPEED_TEST_COLUMNS = ("(measured_at, kato, region_code, district_kato, is_rural, operator_code, technology, "
-                      "download_mbps, upload_mbps, latency_ms, source, load_id)")
+# The columns a hand-made speed test fills (the point, latitude and longitude, stays null).
+SPEED_TEST_COLUMNS = ("measured_at, kato, region_code, district_kato, is_rural, operator_code, technology, "
+                      "download_mbps, upload_mbps, latency_ms, source, load_id")
 
 
 def add_tests(con, region, day, speeds, technology="fixed"):
     load = add_load(con, f"speed_{region}_{day}_{technology}")
     for s in speeds:
-        con.execute(f"""insert into speed_test {SPEED_TEST_COLUMNS}
+        con.execute(f"""insert into speed_test ({SPEED_TEST_COLUMNS})
                         values (?, ?, ?, null, false, 'op_a', ?, ?, ?, 20, 'crowd', ?)""",
                     [datetime.combine(day, datetime.min.time()), region.replace("KZ-", "") + "0000000", region,
                      technology, s, s / 2, load])
@@ -75,8 +71,22 @@ MONTHLY_ORDER = "order by month, scope, dimension, member nulls first"
 _MONTHLY_PART = """select date_trunc('month', measured_at)::date as month, {scope} as scope, '{dimension}' as dimension,
                           {member} as member, median(download_mbps) as median_download_mbps,
                           median(upload_mbps) as median_upload_mbps, median(latency_ms) as median_latency_ms,
-                          100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct, count(*) as tests
-                   from speed_test group by all"""
+                          100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct, count(*) as tests,
+                          quantile_cont(download_mbps, 0.1) as p10_download_mbps,
+                          100.0 * avg(case when upload_mbps is null or latency_ms is null then null
+                                           else (download_mbps >= v.d and upload_mbps >= v.u
+                                                 and latency_ms <= v.l)::int end) as tests_video_call_pct,
+                          100.0 * avg(case when upload_mbps is null then null
+                                           else (download_mbps >= c.d and upload_mbps >= c.u)::int end)
+                              as tests_consistent_pct,
+                          100.0 * avg((download_mbps >= h.d)::int) as tests_at_least_100_pct
+                   from speed_test,
+                        (select min_download_mbps as d, min_upload_mbps as u, max_latency_ms as l
+                         from speed_outcome where outcome_code = 'video_call') v,
+                        (select min_download_mbps as d, min_upload_mbps as u
+                         from speed_outcome where outcome_code = 'consistent') c,
+                        (select min_download_mbps as d from speed_outcome where outcome_code = 'target_100') h
+                   group by all"""
 
 
 def monthly_summary(con):
@@ -123,8 +133,7 @@ def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="a
 # ---- intake: files, operators and the state a load or rollback could touch --------------------------------
 
 TODAY = date(2026, 11, 15)
-FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit",
-               "mass_event")
+FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit")
 OPERATORS = [("op_a", "Operator A", "mobile,fixed", True), ("op_b", "Operator B", "mobile", True),
              ("op_c", "Operator C", "mobile", True)]
 # Real codes: a rural settlement of Atyrau, its district, the region, and an Astana city district.
@@ -152,38 +161,3 @@ def snapshot(con) -> dict:
 
 def found(report) -> set[tuple]:
     return {(i.row, i.column, i.reason) for i in report.issues}
-
-
-# ---- mass events on hand-made rows (the event report) ---------------------------------------------------------
-
-ARENA = (51.1083, 71.4024)            # Astana Arena, in district 711510000 of Astana (KZ-71)
-FAR = (51.1500, 71.4024)              # 4.6 km north: the same district, not near the arena
-EVENT_START = datetime(2026, 8, 15, 19)     # a Saturday, 19:00-23:00
-EVENT_END = EVENT_START + timedelta(hours=4)
-
-
-def add_event(con, name="Concert", start=EVENT_START, end=EVENT_END, district="711510000", region="KZ-71",
-              point=ARENA, radius=1500.0, status="active"):
-    """A mass event (a point and radius unless point=None); returns its id."""
-    lat, lon = point if point else (None, None)
-    return con.execute("""insert into mass_event (name, kind, kato, region_code, district_kato, latitude, longitude,
-                                                  radius_m, starts_at, ends_at, attendance, source, status)
-                          values (?, 'concert', ?, ?, ?, ?, ?, ?, ?, ?, 30000, 'test', ?) returning event_id""",
-                       [name, district, region, district, lat, lon, radius if point else None, start, end,
-                        status]).fetchone()[0]
-
-
-def add_located_test(con, at, mbps, op="op_a", point=ARENA, district="711510000", region="KZ-71", up=5.0,
-                     latency=50.0):
-    """A speed test, located by its point unless point=None."""
-    lat, lon = point if point else (None, None)
-    con.execute("""insert into speed_test (measured_at, kato, region_code, district_kato, is_rural, operator_code,
-                                           technology, download_mbps, upload_mbps, latency_ms, source, load_id,
-                                           latitude, longitude)
-                   values (?, ?, ?, ?, false, ?, '4g', ?, ?, ?, 'crowd', 1, ?, ?)""",
-                [at, district, region, district, op, mbps, up, latency, lat, lon])
-
-
-def event_week(n, hour=20, minute=0):
-    """A time n weeks before EVENT_START's day, at hour:minute."""
-    return EVENT_START - timedelta(days=7 * n) + timedelta(hours=hour - 19, minutes=minute)

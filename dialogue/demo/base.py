@@ -46,6 +46,9 @@ DATASETS = ("speed_tests", "coverage", "complaints", "rollout", "bottlenecks", "
             "events")
 # RNG stream numbers: changing one dataset's draws never shifts another's.
 S_GEO, S_SPEED, S_COVERAGE, S_COMPLAINT, S_ROLLOUT, S_BOTTLENECK, S_SURVEY, S_MEETING = range(1, 9)
+# Elsewhere: 9 the tiles, 20 the permits; 21 the hour of day and the point of a speed test, 22 the tests and
+# complaints at the mass events.
+S_BUSY, S_VENUE = 21, 22
 
 # Speeds multiply by these; the two big cities and the oil regions are better served.
 REGION_QUALITY = {
@@ -87,6 +90,22 @@ THREE_G_FADE = 0.5  # 3G is being switched off: its share halves by the end of 2
 # Copper lines (2-10 Mbit/s) still in use where fibre has arrived; with the villages fibre has not reached
 # yet, about a third of rural fixed tests are slow.
 LEGACY_RURAL, LEGACY_URBAN = 0.42, 0.04
+
+# When people test, by local hour (UTC+5), on a weekday and at the weekend: few at night, most in the evening
+# (the busiest hour is 20:00-21:00); weekends start later and test more at midday. Relative weights.
+HOURS_WEEKDAY = np.array([1.4, 0.7, 0.4, 0.3, 0.3, 0.5, 1.2, 2.6, 3.6, 4.0, 4.1, 4.2,
+                          4.5, 4.4, 4.2, 4.2, 4.5, 5.1, 5.9, 6.9, 7.8, 7.6, 5.4, 3.1])
+HOURS_WEEKEND = np.array([2.0, 1.2, 0.7, 0.4, 0.3, 0.3, 0.6, 1.2, 2.2, 3.4, 4.4, 5.0,
+                          5.4, 5.4, 5.2, 5.0, 5.0, 5.3, 5.9, 6.8, 7.6, 7.4, 5.6, 3.6])
+# The evening dip: the share of its usual download a test loses at the busiest hours (20:00-22:00), by
+# operator and technology (3G follows its operator's 4G); the hours around get part of it (EVENING_SHAPE).
+# op_a's 4G strains, op_c's holds; fibre loses ~15%, 5G little. Each (operator, technology) is scaled so that
+# its day-long median stays where the published calibration puts it.
+DIP_4G = {"op_a": 0.35, "op_b": 0.22, "op_c": 0.10}
+DIP_FIBRE, DIP_5G, DIP_SATELLITE = 0.15, 0.04, 0.10
+EVENING_SHAPE = np.array([0.0] * 17 + [0.1, 0.3, 0.6, 1.0, 1.0, 0.6, 0.25])
+# Crowd tests that come with their point (the app's location); the others carry a KATO code only.
+CROWD_LOCATED = 0.85
 
 
 # ---- small helpers ----------------------------------------------------------------------------
@@ -182,10 +201,11 @@ class _Geo:
 def _load_geo(con: duckdb.DuckDBPyConnection, seed: int) -> _Geo:
     regions = con.execute("""select region_code, kato, kato2, name_en, centre_kk, centre_ru, is_city, population,
                                     area_km2 from region order by region_code""").df()
-    districts = con.execute("""select district_kato, region_code, name_ru, population, is_city_administration
+    districts = con.execute("""select district_kato, region_code, name_ru, population, is_city_administration,
+                                      label_lon, label_lat
                                from district order by district_kato""").df()
     settlements = con.execute("""select kato, district_kato, region_code, settlement_type, is_village,
-                                        population_est from settlement order by kato""").df()
+                                        population_est, lon, lat from settlement order by kato""").df()
     districts["is_town"] = districts.is_city_administration | districts.name_ru.str.endswith("Г.А.")
 
     # An oblast's admin centre is the city-administration district named after it: the KATO list often
@@ -212,10 +232,12 @@ def _load_geo(con: duckdb.DuckDBPyConnection, seed: int) -> _Geo:
         pd.DataFrame({"kato": settlements.kato, "region_code": settlements.region_code,
                       "district_kato": settlements.district_kato,
                       "is_rural": settlements.settlement_type == "rural", "is_village": settlements.is_village,
-                      "weight": settlements.population_est.astype(float)}),
+                      "weight": settlements.population_est.astype(float),
+                      "lon": settlements.lon, "lat": settlements.lat, "spread_deg": 0.01}),
         pd.DataFrame({"kato": extra.district_kato, "region_code": extra.region_code,
                       "district_kato": extra.district_kato, "is_rural": False, "is_village": False,
-                      "weight": extra.population.astype(float)}),
+                      "weight": extra.population.astype(float),
+                      "lon": extra.label_lon, "lat": extra.label_lat, "spread_deg": 0.02}),
     ]).sort_values("kato", kind="stable").reset_index(drop=True)
     city_regions = regions.region_code[regions.is_city]
     centre_districts = [c.district_kato for c in centres.values()]
@@ -227,6 +249,14 @@ def _load_geo(con: duckdb.DuckDBPyConnection, seed: int) -> _Geo:
     # Rural places outside the programme (farms, hamlets): about half have a fibre line nearby.
     units["fibre_outside"] = rng.random(len(units)) < 0.5
     return _Geo(regions, districts, settlements, units, cities)
+
+
+def _venue_units(units: pd.DataFrame) -> dict[str, int]:
+    """Per district, the sampling unit (row of units) a venue's tests and complaints are filed under: the
+    district's most populous one."""
+    heaviest = units.assign(w=units.weight.to_numpy(float)).sort_values(["district_kato", "w", "kato"],
+                                                                         ascending=[True, False, True])
+    return dict(zip(heaviest.district_kato, heaviest.index))
 
 
 # ---- time -------------------------------------------------------------------------------------
@@ -268,6 +298,18 @@ def _month_counts(span: _Span, per_month: int) -> np.ndarray:
 
 def _uniform_times(rng: np.random.Generator, lo_us, hi_us, n: int) -> np.ndarray:
     return (lo_us + np.floor(rng.random(n) * (hi_us - lo_us))).astype(np.int64)
+
+
+HOUR_US = 3_600_000_000
+
+
+def _test_times(day_us: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Times on the given days (microseconds, any time of the day) at the hours people test: the day kept,
+    the hour drawn from HOURS_WEEKDAY or HOURS_WEEKEND, the minute uniform."""
+    day = day_us // DAY_US * DAY_US
+    weekend = ((day // DAY_US + 3) % 7) >= 5          # 1970-01-01 was a Thursday: +3 makes Monday 0
+    hour = np.where(weekend, _pick(rng, HOURS_WEEKEND, len(day)), _pick(rng, HOURS_WEEKDAY, len(day)))
+    return day + hour * HOUR_US + np.floor(rng.random(len(day)) * HOUR_US).astype(np.int64)
 
 
 # ---- rollout: absolute plans, progress read at as_of --------------------------------------------

@@ -10,6 +10,7 @@ from dialogue.demo.base import (
     MOBILE_SHARE,
     OP,
     S_COMPLAINT,
+    S_VENUE,
     SPIKE_REGION,
     Scale,
     _dict_array,
@@ -23,7 +24,9 @@ from dialogue.demo.base import (
     _Span,
     _strings,
     _uniform_times,
+    _venue_units,
 )
+from dialogue.demo.events import demo_events
 
 CATEGORIES = ["no_coverage", "low_speed", "outage", "dropped_calls", "other"]
 CATEGORY_MIX = {"mobile_rural": [0.35, 0.25, 0.12, 0.20, 0.08], "mobile_urban": [0.15, 0.35, 0.15, 0.25, 0.10],
@@ -51,6 +54,39 @@ def _complaint_chunk(rng, m: int, n: int, spike: int, span: _Span, u: dict) -> d
         cat = np.concatenate([cat, _pick(rng, [0.08, 0.04, 0.8, 0.08, 0.0], spike)])
         op = np.concatenate([op, np.where(rng.random(spike) < 0.92, 1, _pick(rng, [0.5, 0, 0.5], spike))])
     return {"idx": idx, "received": received, "mobile": mobile, "category": cat, "op": op}
+
+
+# A big event: enough people that the network near the venue strains (and they complain about it).
+BIG_EVENT_ATTENDANCE = 25_000
+
+
+def _event_complaints(span: _Span, seed: int, scale: Scale, u: dict) -> dict[int, list[dict]]:
+    """A few complaints (slow internet, dropped calls) from the venue's district during each big event and in
+    the 24 hours after, mostly against the operators that strain there; by month."""
+    out: dict[int, list[dict]] = {}
+    volume = scale.complaints_per_month / 1290
+    for e_no, event in enumerate(demo_events(span.as_of.item())):
+        if event.attendance < BIG_EVENT_ATTENDANCE:
+            continue
+        lo = int(np.datetime64(event.starts_at, "us").astype(np.int64))
+        hi = int(np.datetime64(event.ends_at, "us").astype(np.int64)) + DAY_US
+        if lo < span.start_us[0] or hi > span.end_us[-1]:
+            continue
+        rng = _rng(seed, S_VENUE, 1000 + e_no)
+        n = max(3, round(event.attendance / 10_000 * volume))
+        strain = np.array([1 - event.keeps.get(o, 1.0) for o in OP[:len(MOBILE_SHARE)]])
+        c = {"idx": np.full(n, u["venue_unit"][event.district_kato]),
+             "received": _uniform_times(rng, lo, hi, n), "mobile": np.ones(n, bool),
+             "category": np.where(rng.random(n) < 0.6, CATEGORIES.index("low_speed"),
+                                  CATEGORIES.index("dropped_calls")),
+             "op": _pick(rng, strain / strain.sum(), n)}
+        # Filed under the month each is received in (complaint ids follow the time of receipt).
+        months = (c["received"].astype("datetime64[us]").astype("datetime64[M]") - span.months[0]).astype(np.int64)
+        for m in np.unique(months):
+            part = {k: v[months == m] for k, v in c.items()}
+            part["rng"] = _rng(seed, S_VENUE, 1000 + e_no, int(m))   # for the funnel: verification, fines
+            out.setdefault(int(m), []).append(part)
+    return out
 
 
 def _complaint_funnel(rng, c: dict, cut_us: int) -> pa.Table:
@@ -100,6 +136,8 @@ def _complaints(con, geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: i
     u = {"cum": np.cumsum(w) / w.sum(), "is_rural": units.is_rural.to_numpy(), "spike_units": spike_units,
          "spike_cum": np.cumsum(w[spike_units]) / w[spike_units].sum(), "kato": _strings(units.kato),
          "region_code": _strings(units.region_code), "district_kato": _strings(units.district_kato)}
+    u["venue_unit"] = _venue_units(units)
+    at_events = _event_complaints(span, seed, scale, u)
     counts = _month_counts(span, scale.complaints_per_month)
     spike_month = span.n - 1 - 3
     usual = scale.complaints_per_month * w[spike_units].sum() / w.sum()
@@ -108,6 +146,10 @@ def _complaints(con, geo: _Geo, span: _Span, seed: int, scale: Scale, load_id: i
         rng = _rng(seed, S_COMPLAINT, m)
         spike = max(15, round(5 * usual)) if m == spike_month else 0
         t = _complaint_funnel(rng, _complaint_chunk(rng, m, int(n), spike, span, u), span.end_us[-1])
+        extra = [_complaint_funnel(c.pop("rng"), c, span.end_us[-1]) for c in at_events.get(m, [])]
+        if extra:
+            t = pa.concat_tables([t, *extra])
+            t = t.take(np.argsort(t.column("received_at").to_numpy(), kind="stable"))
         idx = t.column("idx").to_numpy()
         rows = t.drop_columns(["idx", "mobile", "category", "op"]).append_column(
             "complaint_id", pa.array(_ids("C-", np.arange(total + 1, total + len(idx) + 1), 6)))

@@ -16,6 +16,11 @@ from dialogue.ingest.report import MAX_ISSUES, Issue, Report
 
 TS_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M",
               "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S"]
+# A timestamp given with its UTC offset ('+03:00', '+0300') or 'Z' (UTC) is converted once, here, to Kazakhstan
+# local time, UTC+5 (one time zone for the whole country since 1 March 2024): the warehouse keeps naive
+# local timestamps, so that an hour of the day means the same for every row (busy hours, events).
+TZ_FORMATS = [f + "%z" for f in TS_FORMATS if "%H" in f]
+LOCAL_UTC_OFFSET_HOURS = 5
 MONTH_FORMATS = ["%Y-%m", "%m.%Y"]
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 # '1 500,5' and '1500.5' are numbers; '1,500.5', 'nan', '1e3', '0x10' are not (ambiguous or not a figure).
@@ -53,7 +58,13 @@ def _typed_expr(c: datasets.Column, v: str, sql: _Sql) -> str:
         return (f"case when regexp_full_match({num}, {sql.p('number_re', _NUMBER)}) "
                 f"then replace({num}, ',', '.')::double end")
     if c.type == "timestamp":
-        return f"try_strptime({v}, {sql.p('ts_formats', TS_FORMATS)})"
+        # A naive timestamp is local time already; one with an offset or 'Z' becomes UTC (epoch microseconds),
+        # then local time.
+        # Offsets run from -12:00 to +14:00: a larger one is a typing error, not a place.
+        zoned = (f"case when not regexp_matches({v}, '[+-](1[5-9]|[2-9][0-9]):?[0-9][0-9]$') then "
+                 f"try_strptime(regexp_replace({v}, '[Zz]$', '+00:00'), {sql.p('tz_formats', TZ_FORMATS)}) end")
+        return (f"coalesce(try_strptime({v}, {sql.p('ts_formats', TS_FORMATS)}), make_timestamp(epoch_us({zoned}))"
+                f" + to_hours({sql.p('utc_offset_hours', LOCAL_UTC_OFFSET_HOURS)}))")
     if c.type == "date":
         return f"try_strptime({v}, {sql.p('ts_formats', TS_FORMATS)})::date"
     if c.type == "month":

@@ -31,6 +31,10 @@ LINKS = {"profile.kpis": "quality", "profile.complaints": "complaints", "profile
          "permits.past_clock": "permits", "events.profile": "events"}
 AKIMAT_COLUMNS = ("bottleneck_id", "kind_label", "place", "age_days", "overdue_days", "rollout_item_id")
 TILE_HEIGHT = 250
+# The headline KPIs with the outcome figures beside the median download: the slow tenth and what the tests
+# are fit for (a video call, the consistency floor).
+PROFILE_KPIS = (*kpi.HEADLINE[:5], "p10_download_mbps", "tests_video_call_pct", "tests_consistent_pct",
+                *kpi.HEADLINE[5:])
 ROW_WIDTHS = (1.45, 1, 1.05, 1.2)   # the quality table needs the most room, the bottleneck list next
 
 
@@ -74,7 +78,7 @@ def kpis(ctx: Context) -> Section:
     if not values["value"].notna().any():
         return empty("profile.kpis", heading)
     national = values[values.region_code == NATIONAL].set_index("kpi_code")
-    mine = values[values.region_code == (ctx.region or NATIONAL)].set_index("kpi_code").loc[list(kpi.HEADLINE)]
+    mine = values[values.region_code == (ctx.region or NATIONAL)].set_index("kpi_code").loc[list(PROFILE_KPIS)]
     rows = []
     for code, row in mine.iterrows():
         status = row["rag"] if isinstance(row["rag"], str) else None

@@ -10,15 +10,19 @@ from dialogue import charts, kpi, maps, periods
 from dialogue.sections import NATIONAL, Context, Section, Table, as_of, empty, section
 from dialogue.sections import overview as national_kpis
 
-# The matrix columns, in reading order: speeds, latency, the slow and fast tails, then coverage.
+# The matrix columns, in reading order: speeds, latency, the slow tenth and the outcome shares beside the medians
+# (the slow and fast tails, what a test is fit for), then coverage.
 MATRIX_KPIS = ("fixed_median_download_mbps", "mobile_median_download_mbps", "fixed_median_upload_mbps",
-               "mobile_median_upload_mbps", "median_latency_ms", "tests_under_10_pct", "tests_at_least_100_pct",
+               "mobile_median_upload_mbps", "median_latency_ms", "p10_download_mbps", "tests_under_10_pct",
+               "tests_video_call_pct", "tests_consistent_pct", "tests_at_least_100_pct",
                "settlements_4g_pct", "fibre_villages_pct", "city_5g_sites_pct")
 # Speed bands from slow (red) to fast (green).
 BAND_COLOURS = {"lt_2": "#C8102E", "2_10": "#E0604A", "10_25": "#F0A35E", "25_50": "#F2CF6B",
                 "50_100": "#A8D5B0", "100_250": "#5BAE6E", "ge_250": "#2E8540"}
 TREND_DIMENSIONS = ("technology", "operator")
-TREND_METRICS = ("median_download_mbps", "median_upload_mbps", "median_latency_ms")
+TREND_METRICS = ("median_download_mbps", "p10_download_mbps", "tests_video_call_pct", "median_upload_mbps",
+                 "median_latency_ms")
+TREND_UNITS = {"median_latency_ms": "ms", "tests_video_call_pct": "pct"}   # others in Mbit/s
 TREND_MONTHS = 24
 
 
@@ -183,7 +187,7 @@ def trend(ctx: Context, by: str = "technology", metric: str = "median_download_m
     names = {m: (n if by == "operator" else ctx.t(f"common.tech_{m}"))
              for m, n in zip(part.member, part.operator_name.fillna(""))}
     target = definitions(ctx).loc["median_download_mbps", "national_target"] if metric == "median_download_mbps" else None
-    unit = "ms" if metric == "median_latency_ms" else "mbps"
+    unit = TREND_UNITS.get(metric, "mbps")
     fig = charts.trend(part, "month", metric, "member", names, ctx.lang, ctx.t(f"quality.axis_{metric}"), title=title,
                        target=target, unit_suffix=" " + ctx.unit_name(unit),
                        target_label=ctx.t("quality.target_line", value=ctx.unit(target, "mbps", 0)) if target else None)

@@ -4,7 +4,8 @@
 --          or the district KATO (grain 'district'); 'KZ' is the roll-up of every area in scope
 -- units:   as kpi_definition.unit: pct (0-100), mbps, ms, km, households; tests = speed tests behind a
 --          speed KPI (fixed_* count fixed tests, mobile_* mobile ones, others all tests)
--- Each formula lives here once. Speed KPIs are medians/shares of the tests measured in the period and
+-- Each formula lives here once. Speed KPIs are medians/shares of the tests measured in the period (the outcome
+-- shares count among the tests that can be judged, at the thresholds of models/speed_outcomes) and
 -- are null when fewer than kpi_definition.min_tests stand behind them; coverage and rollout KPIs are
 -- stock figures at the end of the period (latest coverage month, completed items). Partial progress of
 -- unfinished rollout items is known only as of $as_of_date, so it counts only while the period runs.
@@ -13,8 +14,14 @@ create or replace macro kpi_values(grain, region, start_date, end_date, prev_sta
 with
 tests as (
     select case when grain = 'district' then district_kato else region_code end as area_code,
-           technology, download_mbps, upload_mbps, latency_ms, measured_at >= start_date as is_current
+           technology, download_mbps, upload_mbps, latency_ms, measured_at >= start_date as is_current,
+           meets_threshold(download_mbps, upload_mbps, latency_ms, o.video_call_min_download_mbps,
+                           o.video_call_min_upload_mbps, o.video_call_max_latency_ms) as video_call,
+           meets_threshold(download_mbps, upload_mbps, latency_ms, o.consistent_min_download_mbps,
+                           o.consistent_min_upload_mbps, o.consistent_max_latency_ms) as consistent,
+           download_mbps >= o.target_100_min_download_mbps as at_least_100
     from speed_test
+    cross join outcome_thresholds() o
     where measured_at >= prev_start_date and measured_at < end_date
       and (measured_at < prev_end_date or measured_at >= start_date)
       and (region is null or region_code = region)
@@ -27,7 +34,10 @@ speed as (
            count(*) filter (where technology in ('3g', '4g', '5g')) as mobile_tests,
            median(download_mbps) as median_download_mbps,
            100.0 * avg((download_mbps < 10)::int) as tests_under_10_pct,
-           100.0 * avg((download_mbps >= 100)::int) as tests_at_least_100_pct,
+           100.0 * avg(at_least_100::int) as tests_at_least_100_pct,
+           quantile_cont(download_mbps, 0.1) as p10_download_mbps,
+           100.0 * avg(video_call::int) as tests_video_call_pct,
+           100.0 * avg(consistent::int) as tests_consistent_pct,
            median(download_mbps) filter (where technology = 'fixed') as fixed_median_download_mbps,
            median(download_mbps) filter (where technology in ('3g', '4g', '5g')) as mobile_median_download_mbps,
            median(upload_mbps) filter (where technology = 'fixed') as fixed_median_upload_mbps,

@@ -117,6 +117,14 @@ CASES = [
                 SPEED_ROW.replace("2026-10-01 10:00", "2026-10-01 25:00"), SPEED_ROW.replace("2026-10-01 10:00", "2099-01-01")]),
          {(2, "measured_at", "not_a_date"), (3, "measured_at", "not_a_date"), (5, "measured_at", "not_a_date"),
           (6, "measured_at", "not_a_date"), (7, "measured_at", "not_a_date"), (8, "measured_at", "future_date")}),
+    # A UTC offset must be whole ('+05:00', '+0500', 'Z') and real (-12..+14 hours); converted to local time
+    # (UTC+5), a test may fall after today.
+    Case("bad_offsets.csv", "speed_tests",
+         _text([SPEED_HEADER] + [SPEED_ROW.replace("2026-10-01 10:00", t) for t in
+                                 ("2026-10-01T10:00:00+5", "2026-10-01 10:00 UTC", "2026-10-01T10:00:00+25:00",
+                                  "2026-10-01T10:00:00Q", "2026-11-15T23:30:00-02:00", "2026-10-01T10:00:00-05:00")]),
+         {(2, "measured_at", "not_a_date"), (3, "measured_at", "not_a_date"), (4, "measured_at", "not_a_date"),
+          (5, "measured_at", "not_a_date"), (6, "measured_at", "future_date")}),
     Case("numbers.csv", "speed_tests",
          _text([SPEED_HEADER.replace(",", ";")] + [
              f"2026-10-01;{VILLAGE};op_a;4g;{v};;;crowd" for v in

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dialogue import db, geography, ingest
-from tests.factories import SPEED_TEST_COLUMNS, add_operators, found, snapshot, write
+from tests.factories import add_operators, found, snapshot, write
 
 TODAY = date(2026, 11, 15)
 HEADER = "measured_at,latitude,longitude,operator,technology,download_mbps,source"
@@ -88,14 +88,13 @@ def test_kato_or_both_coordinates(con, tmp_path):
 
 def test_urban_rural_gap_takes_the_class_from_the_place(con):
     """Tests loaded before (or by the demo) with a village's code in Atyrau's city akimat count as urban."""
-    from tests.factories import add_load
+    from tests.factories import SPEED_TEST_COLUMNS, add_load
 
     load = add_load(con, "old")
     for district, rural, speed in (("231000000", True, 100.0), ("231000000", True, 120.0),
                                    ("235200000", True, 10.0), ("233600000", False, 80.0)):
-        con.execute(f"insert into speed_test {SPEED_TEST_COLUMNS} "
-                    "values ('2026-10-05', ?, 'KZ-23', ?, ?, 'op_a', '4g', ?, 1, 20, "
-                    "'crowd', ?)", [district, district, rural, speed, load])
+        con.execute(f"insert into speed_test ({SPEED_TEST_COLUMNS}) values ('2026-10-05', ?, 'KZ-23', ?, ?, 'op_a', "
+                    "'4g', ?, 1, 20, 'crowd', ?)", [district, district, rural, speed, load])
     gap = db.run(con, "quality/urban_rural_gap", region=None, start_date=date(2026, 10, 1),
                  end_date=date(2026, 11, 1)).set_index("area_code")
     assert (gap.loc["KZ-23", "urban_tests"], gap.loc["KZ-23", "rural_tests"]) == (3, 1)

@@ -66,6 +66,23 @@ def test_russian_headers_cp1251_semicolons_and_decimal_comma(con, tmp_path):
     assert rows[2][2:4] == ("KZ-23", None)      # a region-level code: no district
 
 
+def test_a_timestamp_with_an_offset_is_stored_in_kazakhstan_local_time(con, tmp_path):
+    # measured_at is kept naive, in local time (UTC+5): an offset or 'Z' is converted once, at load.
+    given = {"2026-10-01T14:00:00Z": datetime(2026, 10, 1, 19, 0),
+             "2026-10-02T14:00:00.250z": datetime(2026, 10, 2, 19, 0, 0, 250000),
+             "2026-10-03T14:00:00+03:00": datetime(2026, 10, 3, 16, 0),
+             "2026-10-04 14:00:00+0500": datetime(2026, 10, 4, 14, 0),
+             "31.10.2026 23:30-01:00": datetime(2026, 11, 1, 5, 30),
+             "2026-10-05T02:00+06:00": datetime(2026, 10, 5, 1, 0),
+             "2026-10-06 14:00": datetime(2026, 10, 6, 14, 0)}          # no offset: local time already
+    text = "measured_at,kato,operator,technology,download_mbps,source\n" + "".join(
+        f"{when},{VILLAGE},op_a,4g,{10 + i},crowd\n" for i, when in enumerate(given))
+    report = load(con, "speed_tests", write(tmp_path / "zoned.csv", text))
+    assert report.status == "loaded", report.text()
+    stored = dict(con.execute("select download_mbps, measured_at from speed_test").fetchall())
+    assert [stored[10.0 + i] for i in range(len(given))] == list(given.values())
+
+
 def test_kazakh_and_messy_english_headers_tab_separated_utf8_bom(con, tmp_path):
     text = ("\ufeffӨлшеу уақыты\t  ӘАОЖ  \tBYTE\tOPERATOR\tTechnology\tDownload_Mbps\tsource\n"
             f"2026-10-01 08:00:00\t{ASTANA_DISTRICT}\tx\tOperator A\t5G\t310\tcrowd\n")

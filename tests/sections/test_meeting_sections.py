@@ -54,7 +54,8 @@ def test_profile_and_compare_sections_in_every_language(make_ctx, lang, region):
     assert [s.key for s in headline] == ["profile.kpis", "profile.complaints", "profile.rollout", "profile.bottlenecks"]
     assert not any(s.is_empty for s in headline), [s.key for s in headline if s.is_empty]
     kpis = headline[0].table.shown()
-    assert len(kpis) == 6 and (len(kpis.columns) == 5) == (region is not None)   # national figure and rank
+    # the headline KPIs with the outcome figures beside the median download; national figure and rank
+    assert len(kpis) == len(profile.PROFILE_KPIS) == 9 and (len(kpis.columns) == 5) == (region is not None)
     other = ctx.with_region("KZ-75") if region != "KZ-75" else ctx.with_region("KZ-71")
     for section in compare.sections(ctx, other):
         assert not section.is_empty, section.key

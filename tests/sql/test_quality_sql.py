@@ -16,7 +16,7 @@ def add_tests(con, district, day, speeds, technology="fixed", operator="op_a", r
     """Speed tests in one district of Atyrau region (KZ-23): upload is half the download."""
     load = add_load(con, f"speed_{district}_{day}_{technology}_{operator}_{rural}_{speeds}")
     for s in speeds:
-        con.execute(f"insert into speed_test {SPEED_TEST_COLUMNS} "
+        con.execute(f"insert into speed_test ({SPEED_TEST_COLUMNS}) "
                     "values (?, ?, 'KZ-23', ?, ?, ?, ?, ?, ?, ?, 'crowd', ?)",
                     [datetime.combine(day, datetime.min.time()), district, district, rural, operator, technology,
                      s, s / 2, latency, load])

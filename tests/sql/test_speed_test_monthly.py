@@ -19,7 +19,9 @@ RAW_SQL = {
         with
         tests as (
             select date_trunc('month', measured_at)::date as month, operator_code, technology,
-                   download_mbps, upload_mbps, latency_ms
+                   download_mbps, upload_mbps, latency_ms,
+                   download_mbps >= 3.8 and upload_mbps >= 3.0 and latency_ms <= 150 as video_call,
+                   download_mbps >= 5 and upload_mbps >= 1 as consistent
             from speed_test
             where measured_at >= $from_date and measured_at < $end_date
               and ($region is null or region_code = $region)
@@ -31,12 +33,17 @@ RAW_SQL = {
                    median(download_mbps) as median_download_mbps,
                    median(upload_mbps) as median_upload_mbps,
                    median(latency_ms) as median_latency_ms,
-                   count(*) as tests
+                   count(*) as tests,
+                   quantile_cont(download_mbps, 0.1) as p10_download_mbps,
+                   100.0 * avg(video_call::int) as tests_video_call_pct,
+                   100.0 * avg(consistent::int) as tests_consistent_pct,
+                   100.0 * avg((download_mbps >= 100)::int) as tests_at_least_100_pct
             from tests
             group by grouping sets ((month, operator_code), (month, technology))
         )
         select m.month, m.dimension, m.member, o.name as operator_name,
-               m.median_download_mbps, m.median_upload_mbps, m.median_latency_ms, m.tests
+               m.median_download_mbps, m.median_upload_mbps, m.median_latency_ms, m.tests,
+               m.p10_download_mbps, m.tests_video_call_pct, m.tests_consistent_pct, m.tests_at_least_100_pct
         from medians m
         left join operator o on m.dimension = 'operator' and o.operator_code = m.member
         order by m.dimension,
@@ -119,13 +126,14 @@ def test_a_warehouse_from_before_the_summary_gains_it_filled(small_db, tmp_path)
     shutil.copy(small_db, path)
     old = duckdb.connect(str(path))   # back to migration 10: no summary table, no record of its rebuild
     old.execute("drop table speed_test_monthly")
-    old.execute("delete from schema_version where version = 11")
+    # and none of the columns migration 15 adds to it (the outcome figures)
+    old.execute("delete from schema_version where version in (11, 15)")
     old.execute("delete from model_state where name = 'speed_test_monthly'")
     tests = old.execute("select count(*) from speed_test").fetchone()[0]
     old.close()
     con = db.connect(path)
     try:
-        assert 11 in {r[0] for r in con.execute("select version from schema_version").fetchall()}
+        assert {11, 15} <= {r[0] for r in con.execute("select version from schema_version").fetchall()}
         summary = monthly_summary(con)
         assert summary[(summary.scope == "KZ") & (summary.dimension == "all")].tests.sum() == tests > 0
         pd.testing.assert_frame_equal(summary, monthly_from_raw(con), check_exact=True)
