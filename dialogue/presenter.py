@@ -162,7 +162,7 @@ def _big(fig):
                                 for y in (trace.y if trace.y is not None else ())))
     if labels:
         fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=labels, automargin=True)
-        fig.update_layout(height=max(fig.layout.height, min(len(labels) * (SLIDE_FONT + 2) + 100, SLIDE_TALL)))
+        fig.update_layout(height=max(fig.layout.height, min(len(labels) * (SLIDE_FONT + 1) + 90, SLIDE_TALL)))
     return fig
 
 

@@ -3,7 +3,7 @@ Test modules import these, never each other."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from dialogue import db
@@ -25,6 +25,10 @@ SAMPLES = {
     "kind": "land_plot",
     "responsible": None,
     "tile_type": "fixed",
+    "min_tests": 20,
+    "event_id": 1,
+    "window_from": datetime(2026, 9, 1),
+    "window_to": datetime(2026, 10, 1),
 }
 DATES = {"start_date": date(2026, 7, 1), "end_date": date(2026, 10, 1), "prev_start_date": date(2026, 4, 1),
          "prev_end_date": date(2026, 7, 1), "from_date": date(2024, 10, 1), "as_of_date": date(2026, 11, 15)}
@@ -133,7 +137,8 @@ def add_bottleneck(con, bid, kind, region, opened, resolved=None, responsible="a
 # ---- intake: files, operators and the state a load or rollback could touch --------------------------------
 
 TODAY = date(2026, 11, 15)
-FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit")
+FACT_TABLES = ("speed_test", "coverage", "complaint", "rollout_item", "bottleneck", "survey_response", "permit",
+               "mass_event")
 OPERATORS = [("op_a", "Operator A", "mobile,fixed", True), ("op_b", "Operator B", "mobile", True),
              ("op_c", "Operator C", "mobile", True)]
 # Real codes: a rural settlement of Atyrau, its district, the region, and an Astana city district.
@@ -161,3 +166,38 @@ def snapshot(con) -> dict:
 
 def found(report) -> set[tuple]:
     return {(i.row, i.column, i.reason) for i in report.issues}
+
+
+# ---- mass events on hand-made rows (the event report) ---------------------------------------------------------
+
+ARENA = (51.1083, 71.4024)            # Astana Arena, in district 711510000 of Astana (KZ-71)
+FAR = (51.1500, 71.4024)              # 4.6 km north: the same district, not near the arena
+EVENT_START = datetime(2026, 8, 15, 19)     # a Saturday, 19:00-23:00
+EVENT_END = EVENT_START + timedelta(hours=4)
+
+
+def add_event(con, name="Concert", start=EVENT_START, end=EVENT_END, district="711510000", region="KZ-71",
+              point=ARENA, radius=1500.0, status="active"):
+    """A mass event (a point and radius unless point=None); returns its id."""
+    lat, lon = point if point else (None, None)
+    return con.execute("""insert into mass_event (name, kind, kato, region_code, district_kato, latitude, longitude,
+                                                  radius_m, starts_at, ends_at, attendance, source, status)
+                          values (?, 'concert', ?, ?, ?, ?, ?, ?, ?, ?, 30000, 'test', ?) returning event_id""",
+                       [name, district, region, district, lat, lon, radius if point else None, start, end,
+                        status]).fetchone()[0]
+
+
+def add_located_test(con, at, mbps, op="op_a", point=ARENA, district="711510000", region="KZ-71", up=5.0,
+                     latency=50.0):
+    """A speed test, located by its point unless point=None."""
+    lat, lon = point if point else (None, None)
+    con.execute("""insert into speed_test (measured_at, kato, region_code, district_kato, is_rural, operator_code,
+                                           technology, download_mbps, upload_mbps, latency_ms, source, load_id,
+                                           latitude, longitude)
+                   values (?, ?, ?, ?, false, ?, '4g', ?, ?, ?, 'crowd', 1, ?, ?)""",
+                [at, district, region, district, op, mbps, up, latency, lat, lon])
+
+
+def event_week(n, hour=20, minute=0):
+    """A time n weeks before EVENT_START's day, at hour:minute."""
+    return EVENT_START - timedelta(days=7 * n) + timedelta(hours=hour - 19, minutes=minute)

@@ -35,7 +35,7 @@ TILE_HEIGHT = 250
 # are fit for (a video call, the consistency floor).
 PROFILE_KPIS = (*kpi.HEADLINE[:5], "p10_download_mbps", "tests_video_call_pct", "tests_consistent_pct",
                 *kpi.HEADLINE[5:])
-ROW_WIDTHS = (1.45, 1, 1.05, 1.2)   # the quality table needs the most room, the bottleneck list next
+ROW_WIDTHS = (1.7, 0.9, 1.15, 1.1)   # the quality table (nine indicators) needs the most room, the bottleneck list next
 
 
 def narrow(section: Section, columns: tuple[str, ...], rows: int | None = None) -> Section:

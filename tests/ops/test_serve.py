@@ -57,6 +57,7 @@ def test_a_plain_socket_of_the_same_kind_lacks_it():
 def _get(app, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     """One GET through an ASGI app, as the server would pass it: (status, headers, body)."""
     import asyncio
+    import concurrent.futures
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
@@ -75,7 +76,9 @@ def _get(app, path: str, headers: dict[str, str] | None = None) -> tuple[int, di
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a worker that ran a browser test may have an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body

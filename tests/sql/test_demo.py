@@ -98,7 +98,9 @@ def test_same_seed_same_contents_other_seed_differs(built, tmp_path):
     _build(other, scale="small", as_of=AS_OF, seed=7)
     differs = _digest(other)
     for table in FACTS:
-        assert differs[table] != first[table], table
+        if table != "mass_event":   # the demo's events are a fixed calendar of real venues, whatever the seed
+            assert differs[table] != first[table], table
+    assert differs["mass_event"] == first["mass_event"]
 
 
 @pytest.mark.parametrize("table", [t for t in FACTS if t != "speed_tile"])
